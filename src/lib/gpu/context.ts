@@ -1,0 +1,246 @@
+// GpuContext: the device plus everything that makes it cheap to use — the buffer
+// pool, the kernel cache, immutable uniform buffers cached by content, one open
+// command encoder that many dispatches share, and readbacks that never hang when
+// the device is lost.
+
+import { makeStructuredView } from 'webgpu-utils';
+import type { AcquiredDevice, AdapterSummary } from './device';
+import { BufferPool, type PoolStats } from './buffer-pool';
+import { KernelCache, type Constants, type Kernel } from './kernel-cache';
+import { DeviceLostError } from './errors';
+
+export type Workgroups = [number, number?, number?];
+
+export interface DispatchSpec {
+  /** storage buffers by WGSL variable name */
+  buffers: Record<string, GPUBuffer>;
+  /** values of the uniform struct bound as `params` (if the shader has one) */
+  params?: Record<string, number | number[]>;
+  workgroups: Workgroups;
+}
+
+const MAX_DISPATCHES_PER_SUBMIT = 512;
+const UNIFORM_CACHE_LIMIT = 4096;
+
+export class GpuContext {
+  readonly device: GPUDevice;
+  readonly summary: AdapterSummary;
+  readonly pool: BufferPool;
+  readonly kernels: KernelCache;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  private pending = 0;
+  private uniforms = new Map<string, GPUBuffer>();
+  private lostError: DeviceLostError | null = null;
+  private readonly lostPromise: Promise<DeviceLostError>;
+  private validationErrors: string[] = [];
+  dispatches = 0;
+  submits = 0;
+  private placeholder: GPUBuffer | null = null;
+
+  constructor(acquired: AcquiredDevice) {
+    this.device = acquired.device;
+    this.summary = acquired.summary;
+    this.pool = new BufferPool(this.device);
+    this.kernels = new KernelCache(this.device);
+    this.lostPromise = acquired.lost.then((err) => {
+      this.lostError = err;
+      return err;
+    });
+    this.device.addEventListener('uncapturederror', (ev) => {
+      const e = (ev as GPUUncapturedErrorEvent).error;
+      if (this.validationErrors.length < 16) this.validationErrors.push(e.message);
+    });
+  }
+
+  get lost(): DeviceLostError | null {
+    return this.lostError;
+  }
+
+  /** resolves when the device is lost: the UI listens here to tell the user */
+  onLost(): Promise<DeviceLostError> {
+    return this.lostPromise;
+  }
+
+  private assertAlive(): void {
+    if (this.lostError) throw this.lostError;
+    if (this.validationErrors.length) {
+      const msgs = this.validationErrors.splice(0);
+      throw new Error(`WebGPU validation error(s):\n${msgs.join('\n')}`);
+    }
+  }
+
+  kernel(path: string, entryPoint = 'main', constants: Constants = {}): Kernel {
+    return this.kernels.get(path, entryPoint, constants);
+  }
+
+  dispatch(kernel: Kernel, spec: DispatchSpec): void {
+    if (this.lostError) throw this.lostError;
+    const entries: GPUBindGroupEntry[] = [];
+    for (const [name, res] of kernel.resources) {
+      if (res.kind === 'uniform') {
+        entries.push({ binding: res.binding, resource: { buffer: this.uniformBuffer(kernel, name, spec.params ?? {}) } });
+      } else {
+        const buffer = spec.buffers[name];
+        if (!buffer) throw new Error(`${kernel.label}: no buffer given for "${name}"`);
+        entries.push({ binding: res.binding, resource: { buffer } });
+      }
+    }
+    const bindGroup = this.device.createBindGroup({ layout: kernel.layout, entries, label: kernel.label });
+    const [x, y = 1, z = 1] = spec.workgroups;
+    if (x === 0 || y === 0 || z === 0) return;
+    const max = this.device.limits.maxComputeWorkgroupsPerDimension;
+    if (x > max || y > max || z > max)
+      throw new Error(`${kernel.label}: dispatch (${x}, ${y}, ${z}) exceeds maxComputeWorkgroupsPerDimension ${max}`);
+    const pass = this.computePass();
+    pass.setPipeline(kernel.pipeline);
+    pass.setBindGroup(0, bindGroup);
+    pass.dispatchWorkgroups(x, y, z);
+    this.dispatches++;
+    if (++this.pending >= MAX_DISPATCHES_PER_SUBMIT) this.flush();
+  }
+
+  private computePass(): GPUComputePassEncoder {
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder({ label: 'rapt-step' });
+    if (!this.pass) this.pass = this.encoder.beginComputePass({ label: 'rapt-pass' });
+    return this.pass;
+  }
+
+  private commandEncoder(): GPUCommandEncoder {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder({ label: 'rapt-step' });
+    return this.encoder;
+  }
+
+  copy(src: GPUBuffer, srcOffset: number, dst: GPUBuffer, dstOffset: number, bytes: number): void {
+    this.commandEncoder().copyBufferToBuffer(src, srcOffset, dst, dstOffset, bytes);
+    this.pending++;
+  }
+
+  /** Submit everything encoded so far. */
+  flush(): void {
+    if (this.pass) {
+      this.pass.end();
+      this.pass = null;
+    }
+    if (this.encoder) {
+      this.device.queue.submit([this.encoder.finish()]);
+      this.encoder = null;
+      this.pending = 0;
+      this.submits++;
+    }
+  }
+
+  /** Upload. Pending commands are submitted first so that they see the old contents. */
+  write(buffer: GPUBuffer, data: ArrayBufferView, byteOffset = 0): void {
+    if (this.lostError) throw this.lostError;
+    if (this.pending > 0) this.flush();
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const padded = bytes.byteLength % 4 === 0 ? bytes : padTo4(bytes);
+    this.device.queue.writeBuffer(buffer, byteOffset, padded);
+  }
+
+  /** Read bytes back to the CPU. Rejects with DeviceLostError instead of hanging when the device goes. */
+  async read(buffer: GPUBuffer, byteOffset: number, bytes: number): Promise<ArrayBuffer> {
+    this.assertAlive();
+    const size = Math.ceil(bytes / 4) * 4;
+    const staging = this.device.createBuffer({
+      size: Math.max(size, 4),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      label: `readback:${buffer.label}`
+    });
+    try {
+      this.commandEncoder().copyBufferToBuffer(buffer, byteOffset, staging, 0, size);
+      this.pending++;
+      this.flush();
+      const lost = this.lostPromise.then((e) => Promise.reject(e));
+      await Promise.race([staging.mapAsync(GPUMapMode.READ), lost]);
+      const out = staging.getMappedRange().slice(0, bytes);
+      staging.unmap();
+      this.assertAlive();
+      return out;
+    } catch (e) {
+      if (this.lostError) throw this.lostError;
+      throw e;
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  /** Wait until the GPU has finished everything submitted (used by benchmarks). */
+  async sync(): Promise<void> {
+    this.flush();
+    const lost = this.lostPromise.then((e) => Promise.reject(e));
+    await Promise.race([this.device.queue.onSubmittedWorkDone(), lost]);
+    this.assertAlive();
+  }
+
+  private uniformBuffer(kernel: Kernel, name: string, values: Record<string, number | number[]>): GPUBuffer {
+    const def = kernel.defs.uniforms[name];
+    if (!def) throw new Error(`${kernel.label}: uniform "${name}" has no definition`);
+    const view = makeStructuredView(def);
+    view.set(values);
+    const bytes = new Uint8Array(view.arrayBuffer);
+    let key = `${def.size}:`;
+    const words = new Uint32Array(view.arrayBuffer);
+    for (let i = 0; i < words.length; i++) key += words[i].toString(36) + ',';
+    let buf = this.uniforms.get(key);
+    if (!buf) {
+      if (this.uniforms.size >= UNIFORM_CACHE_LIMIT) this.dropUniforms();
+      buf = this.device.createBuffer({
+        size: Math.max(16, bytes.byteLength),
+        usage: GPUBufferUsage.UNIFORM,
+        mappedAtCreation: true,
+        label: `uniform:${kernel.label}`
+      });
+      new Uint8Array(buf.getMappedRange()).set(bytes);
+      buf.unmap();
+      this.uniforms.set(key, buf);
+    }
+    return buf;
+  }
+
+  private dropUniforms(): void {
+    // Commands already encoded may still reference these: submit them before destroying.
+    this.flush();
+    for (const b of this.uniforms.values()) b.destroy();
+    this.uniforms.clear();
+  }
+
+  /** A small buffer bound where an entry point declares a resource it does not use in this variant. */
+  dummyBuffer(): GPUBuffer {
+    if (!this.placeholder)
+      this.placeholder = this.device.createBuffer({
+        size: 256,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+        label: 'unused-binding'
+      });
+    return this.placeholder;
+  }
+
+  stats(): PoolStats & { kernels: number; uniforms: number; dispatches: number; submits: number } {
+    return {
+      ...this.pool.snapshot(),
+      kernels: this.kernels.size,
+      uniforms: this.uniforms.size,
+      dispatches: this.dispatches,
+      submits: this.submits
+    };
+  }
+
+  destroy(): void {
+    this.flush();
+    this.dropUniforms();
+    this.pool.destroyAll();
+    this.device.destroy();
+  }
+}
+
+function padTo4(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
+  out.set(bytes);
+  return out;
+}

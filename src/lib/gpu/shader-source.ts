@@ -1,0 +1,27 @@
+// Where WGSL source comes from. The engine asks for shaders by path relative to
+// `shaders/` (e.g. "engine/matmul.wgsl"); the platform registers a loader once:
+// Vite's `?raw` glob in the browser (shader-source-vite.ts), the file system in
+// Node (shader-source-node.ts). Keeps the engine free of platform imports.
+
+export type ShaderLoader = (path: string) => string;
+
+let loader: ShaderLoader | null = null;
+const cache = new Map<string, string>();
+
+export function setShaderLoader(fn: ShaderLoader): void {
+  loader = fn;
+  cache.clear();
+}
+
+export function hasShaderLoader(): boolean {
+  return loader !== null;
+}
+
+export function shaderSource(path: string): string {
+  const hit = cache.get(path);
+  if (hit !== undefined) return hit;
+  if (!loader) throw new Error(`no shader loader registered (asked for shaders/${path}); call setShaderLoader first`);
+  const src = loader(path);
+  cache.set(path, src);
+  return src;
+}
