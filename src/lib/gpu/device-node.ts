@@ -2,7 +2,7 @@
 // Vulkan driver is used as is. When no adapter is found (no GPU, or Mesa's software
 // drivers that Dawn rejects), fall back to the SwiftShader Vulkan driver that
 // Debian's chromium package ships, and say so in one log line.
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -44,7 +44,9 @@ export async function nodeGpu(log: (line: string) => void = (l) => console.error
   if (resolvedGpu) return resolvedGpu;
   if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'rapt-xdg-'));
   const m = loadDawn();
-  if (!process.env.VK_ICD_FILENAMES) {
+  // Try the system drivers first when the machine has a GPU device node; without one, the
+  // system's Vulkan drivers can only be software ones that Dawn rejects (and says so noisily).
+  if (!process.env.VK_ICD_FILENAMES && hasGpuDeviceNode()) {
     const gpu = m.create([]);
     if (await gpu.requestAdapter()) {
       resolvedGpu = gpu;
@@ -72,6 +74,16 @@ export async function nodeGpu(log: (line: string) => void = (l) => console.error
   }
   resolvedGpu = gpu;
   return gpu;
+}
+
+function hasGpuDeviceNode(): boolean {
+  if (process.platform !== 'linux') return true;
+  try {
+    if (existsSync('/dev/nvidia0') || existsSync('/dev/dxg')) return true;
+    return readdirSync('/dev/dri').some((f) => f.startsWith('renderD'));
+  } catch {
+    return false;
+  }
 }
 
 export async function acquireNodeDevice(req?: DeviceRequest, log?: (line: string) => void): Promise<AcquiredDevice> {

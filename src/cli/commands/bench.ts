@@ -1,0 +1,31 @@
+// rapt bench [--json] [--only NAME] [--config tiny|small] [--steps N] [--warmup N]
+// One JSON line per figure: {benchmark, config, ms_per_step_median, tokens_per_s, peak_bytes, adapter, ...}.
+import { openGpu, printJson, UsageError } from '../runtime';
+import { runModelBench } from '../../lib/bench/model-bench';
+import type { BenchResult } from '../../lib/bench/configs';
+
+export async function bench(args: { json?: boolean; only?: string; config?: string; steps?: string; warmup?: string }): Promise<void> {
+  const steps = args.steps ? Number(args.steps) : 5;
+  const warmup = args.warmup ? Number(args.warmup) : 2;
+  if (!(steps >= 1) || !(warmup >= 0)) throw new UsageError('--steps must be ≥ 1 and --warmup ≥ 0');
+  const configs = (args.config ? [args.config] : ['tiny', 'small']) as ('tiny' | 'small')[];
+  for (const c of configs) if (c !== 'tiny' && c !== 'small') throw new UsageError(`unknown --config ${c} (tiny or small)`);
+  const all = ['pt-step', 'fwd'] as const;
+  const names = args.only ? args.only.split(',') : [...all];
+  for (const n of names) if (!(all as readonly string[]).includes(n)) throw new UsageError(`unknown benchmark ${n} (${all.join(', ')})`);
+  const gpu = await openGpu();
+  const log = (s: string) => process.stderr.write(s + '\n');
+  const results: BenchResult[] = [];
+  for (const name of names)
+    for (const c of configs) {
+      const res = await runModelBench(gpu, name as 'pt-step' | 'fwd', c, { steps, warmup, log });
+      results.push(res);
+      if (args.json) printJson(res);
+      else
+        process.stdout.write(
+          `${res.benchmark.padEnd(9)} ${res.config.padEnd(6)} ${res.ms_per_step_median.toFixed(1).padStart(9)} ms/step ` +
+            `${res.tokens_per_s.toFixed(0).padStart(8)} tokens/s  peak ${(res.peak_bytes / 2 ** 20).toFixed(1)} MiB  (${res.adapter})\n`
+        );
+    }
+  gpu.destroy();
+}

@@ -1,0 +1,60 @@
+// rapt — the headless front door to RAPT Lab's library (Node, WebGPU through Dawn).
+import { parseArgs } from 'node:util';
+import { UsageError } from './runtime';
+import { info } from './commands/info';
+import { tokenize } from './commands/tokenize';
+import { forward } from './commands/forward';
+import { bench } from './commands/bench';
+
+const USAGE = `rapt <command> [options]
+
+  info                                   adapter and limits as JSON
+  tokenize --model DIR|builtin --texts FILE
+                                         FILE: JSON array of strings or [text, text_pair]
+  forward  --model DIR|builtin --texts FILE
+                                         last_hidden_state, pooler_output, mlm_top5 as JSON
+  bench [--json] [--only pt-step,fwd] [--config tiny|small] [--steps N] [--warmup N]
+
+The JSON outputs are documented in README.md.`;
+
+const commands: Record<string, (args: Record<string, string | boolean | undefined>) => Promise<void>> = {
+  info: () => info(),
+  tokenize: (a) => tokenize(a as { model?: string; texts?: string }),
+  forward: (a) => forward(a as { model?: string; texts?: string }),
+  bench: (a) => bench(a as { json?: boolean; only?: string; config?: string; steps?: string; warmup?: string })
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return cmd ? 0 : 2;
+  }
+  const run = commands[cmd];
+  if (!run) throw new UsageError(`unknown command "${cmd}"\n\n${USAGE}`);
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      model: { type: 'string' },
+      texts: { type: 'string' },
+      json: { type: 'boolean' },
+      only: { type: 'string' },
+      config: { type: 'string' },
+      steps: { type: 'string' },
+      warmup: { type: 'string' }
+    },
+    strict: true
+  });
+  await run(values);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    const err = e as Error;
+    process.stderr.write(`rapt: ${err.name && err.name !== 'Error' ? err.name + ': ' : ''}${err.message}\n`);
+    if (process.env.RAPT_DEBUG) process.stderr.write(String(err.stack) + '\n');
+    process.exit(err instanceof UsageError || (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? 2 : 1);
+  }
+);
