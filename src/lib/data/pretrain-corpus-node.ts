@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { BuiltinIndex } from './builtin';
 
 export interface CorpusSource {
@@ -124,7 +124,7 @@ interface MobyDickSection {
 }
 
 function mobyDickSource(root: string): CorpusSource {
-  const require = createRequire(join(root, 'package.json'));
+  const require = createRequire(join(resolve(root), 'package.json'));
   let pkgJson: string;
   try {
     pkgJson = require.resolve(`${MOBY_DICK_PACKAGE}/package.json`);
