@@ -9,9 +9,11 @@
 // Shapes: x, y, dy, dx: [R, C] row-major; γ, β, dγ, dβ: [C]; μ, ρ: [R].
 // Bindings: x, gamma, beta, dy, mean, rstd, y (write), dgamma/dbeta (write), params.
 // Dispatch: forward/backward_input: one workgroup of 64 per row, grid (min(R, 65535),
-// ceil(R / 65535)); backward_params: one invocation per column, (ceil(C / 64)).
+// ceil(R / 65535)) (GPUs); forward_row/backward_input_row: one invocation per row,
+// workgroup 64, row = gid.x + gid.y · xStride (CPU-backed adapters, where barriers are
+// expensive); backward_params: one invocation per column, (ceil(C / 64)).
 
-struct Params { R: u32, C: u32, eps: f32, _pad: u32 }
+struct Params { R: u32, C: u32, eps: f32, xStride: u32 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> gamma: array<f32>;
@@ -106,4 +108,44 @@ fn backward_params(@builtin(global_invocation_id) gid: vec3<u32>) {
   }
   dgamma[j] = dg;
   dbeta[j] = db;
+}
+
+@compute @workgroup_size(64)
+fn forward_row(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let r = gid.x + gid.y * params.xStride;
+  if (r >= params.R) { return; }
+  let C = params.C;
+  let base = r * C;
+  var s = 0.0;
+  for (var j = 0u; j < C; j++) { s += x[base + j]; }
+  let mu = s / f32(C);
+  var v = 0.0;
+  for (var j = 0u; j < C; j++) { let d = x[base + j] - mu; v += d * d; }
+  let rs = inverseSqrt(v / f32(C) + params.eps);
+  for (var j = 0u; j < C; j++) { y[base + j] = (x[base + j] - mu) * rs * gamma[j] + beta[j]; }
+  mean[r] = mu;
+  rstd[r] = rs;
+}
+
+@compute @workgroup_size(64)
+fn backward_input_row(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let r = gid.x + gid.y * params.xStride;
+  if (r >= params.R) { return; }
+  let C = params.C;
+  let base = r * C;
+  let mu = mean[r];
+  let rs = rstd[r];
+  var sg = 0.0;
+  var sgx = 0.0;
+  for (var j = 0u; j < C; j++) {
+    let g = dy[base + j] * gamma[j];
+    sg += g;
+    sgx += g * (x[base + j] - mu) * rs;
+  }
+  let mg = sg / f32(C);
+  let mgx = sgx / f32(C);
+  for (var j = 0u; j < C; j++) {
+    let xh = (x[base + j] - mu) * rs;
+    y[base + j] = rs * (dy[base + j] * gamma[j] - mg - xh * mgx);
+  }
 }

@@ -7,11 +7,13 @@
 //
 // Shapes: s, y, dy, ds: [rows, Tk].
 // Bindings: s (forward input or saved y), mask, dy, out (write), params.
-// Dispatch: one workgroup of 64 per row, grid (min(rows, 65535), ceil(rows / 65535)).
+// Dispatch: forward/backward: one workgroup of 64 per row, grid (min(rows, 65535),
+// ceil(rows / 65535)) (GPUs); forward_row/backward_row: one invocation per row, workgroup
+// 64, row = gid.x + gid.y · xStride (CPU-backed adapters, where barriers are expensive).
 
 override HAS_MASK: bool = false;
 
-struct Params { rows: u32, Tk: u32, rowsPerBatch: u32, alpha: f32 }
+struct Params { rows: u32, Tk: u32, rowsPerBatch: u32, alpha: f32, xStride: u32, _p0: u32, _p1: u32, _p2: u32 }
 
 @group(0) @binding(0) var<storage, read> s: array<f32>;
 @group(0) @binding(1) var<storage, read> mask: array<f32>;
@@ -78,4 +80,33 @@ fn backward(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id)
   reduce_sum(lid);
   let d = red[0];
   for (var k = lid; k < Tk; k += 64u) { out[base + k] = params.alpha * s[base + k] * (dy[base + k] - d); }
+}
+
+@compute @workgroup_size(64)
+fn forward_row(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let r = gid.x + gid.y * params.xStride;
+  if (r >= params.rows) { return; }
+  let Tk = params.Tk;
+  let mbase = (r / params.rowsPerBatch) * Tk;
+  var mx = -3.4e38;
+  for (var k = 0u; k < Tk; k++) { mx = max(mx, logit(r, k, mbase)); }
+  var sum = 0.0;
+  for (var k = 0u; k < Tk; k++) {
+    let e = exp(logit(r, k, mbase) - mx);
+    out[r * Tk + k] = e;
+    sum += e;
+  }
+  let inv = 1.0 / sum;
+  for (var k = 0u; k < Tk; k++) { out[r * Tk + k] *= inv; }
+}
+
+@compute @workgroup_size(64)
+fn backward_row(@builtin(global_invocation_id) gid: vec3<u32>) {
+  let r = gid.x + gid.y * params.xStride;
+  if (r >= params.rows) { return; }
+  let Tk = params.Tk;
+  let base = r * Tk;
+  var d = 0.0;
+  for (var k = 0u; k < Tk; k++) { d += s[base + k] * dy[base + k]; }
+  for (var k = 0u; k < Tk; k++) { out[base + k] = params.alpha * s[base + k] * (dy[base + k] - d); }
 }

@@ -13,7 +13,7 @@ const USAGE = `rapt <command> [options]
                                          FILE: JSON array of strings or [text, text_pair]
   forward  --model DIR|builtin --texts FILE
                                          last_hidden_state, pooler_output, mlm_top5 as JSON
-  bench [--json] [--only pt-step,fwd] [--config tiny|small] [--steps N] [--warmup N]
+  bench [--json] [--only pt-step,fwd] [--config tiny|small] [--steps N] [--warmup N] [--profile]
 
 The JSON outputs are documented in README.md.`;
 
@@ -21,7 +21,7 @@ const commands: Record<string, (args: Record<string, string | boolean | undefine
   info: () => info(),
   tokenize: (a) => tokenize(a as { model?: string; texts?: string }),
   forward: (a) => forward(a as { model?: string; texts?: string }),
-  bench: (a) => bench(a as { json?: boolean; only?: string; config?: string; steps?: string; warmup?: string })
+  bench: (a) => bench(a as { json?: boolean; only?: string; config?: string; steps?: string; warmup?: string; profile?: boolean })
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -41,7 +41,8 @@ async function main(argv: string[]): Promise<number> {
       only: { type: 'string' },
       config: { type: 'string' },
       steps: { type: 'string' },
-      warmup: { type: 'string' }
+      warmup: { type: 'string' },
+      profile: { type: 'boolean' }
     },
     strict: true
   });

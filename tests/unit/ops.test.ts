@@ -1,7 +1,8 @@
 // Every engine op against its float64 CPU reference: forward within stated tolerances,
 // backward against central finite differences of the reference. Shapes are deliberately
 // not multiples of the tile sizes (32 and 64) and include batch 1 and length-1 sequences.
-import { beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { setRowVariant } from '../../src/lib/engine/ops/variants';
 import type { GpuContext } from '../../src/lib/gpu/context';
 import * as E from '../../src/lib/engine';
 import * as R from '../../src/lib/engine/reference/ops-f64';
@@ -25,9 +26,11 @@ const GRAD = { abs: 1e-3, rel: 1e-3 };
 const r = rng(1234);
 const rand = (n: number, lo = -1, hi = 1) => randArray(n, r, lo, hi);
 
-describe.each(['register', 'tiled'] as const)('matmul (%s variant)', (variant) => {
+describe.each(['register', 'vec4', 'tiled'] as const)('matmul (%s variant)', (variant) => {
   const cases: [number, number, number, number, boolean, boolean][] = [
     [1, 1, 1, 1, false, false],
+    [2, 9, 12, 20, false, false],
+    [2, 33, 8, 6, false, true],
     [1, 5, 7, 3, false, false],
     [3, 33, 17, 65, false, true],
     [2, 70, 9, 37, true, false],
@@ -181,7 +184,9 @@ describe('reductions', () => {
   });
 });
 
-describe('layer norm', () => {
+describe.each(['workgroup', 'invocation'] as const)('layer norm (one %s per row)', (variant) => {
+  beforeAll(() => setRowVariant(variant));
+  afterAll(() => setRowVariant('auto'));
   for (const [R_, C] of [
     [1, 1],
     [5, 7],
@@ -204,7 +209,9 @@ describe('layer norm', () => {
   }
 });
 
-describe('softmax and attention', () => {
+describe.each(['workgroup', 'invocation'] as const)('softmax and attention (one %s per row)', (variant) => {
+  beforeAll(() => setRowVariant(variant));
+  afterAll(() => setRowVariant('auto'));
   it('masked scaled softmax', async () => {
     const [B, H, Tq, Tk] = [2, 3, 5, 6];
     const mask = new Float64Array(B * Tk);

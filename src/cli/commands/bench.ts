@@ -4,7 +4,7 @@ import { openGpu, printJson, UsageError } from '../runtime';
 import { runModelBench } from '../../lib/bench/model-bench';
 import type { BenchResult } from '../../lib/bench/configs';
 
-export async function bench(args: { json?: boolean; only?: string; config?: string; steps?: string; warmup?: string }): Promise<void> {
+export async function bench(args: { json?: boolean; only?: string; config?: string; steps?: string; warmup?: string; profile?: boolean }): Promise<void> {
   const steps = args.steps ? Number(args.steps) : 5;
   const warmup = args.warmup ? Number(args.warmup) : 2;
   if (!(steps >= 1) || !(warmup >= 0)) throw new UsageError('--steps must be ≥ 1 and --warmup ≥ 0');
@@ -18,8 +18,11 @@ export async function bench(args: { json?: boolean; only?: string; config?: stri
   const results: BenchResult[] = [];
   for (const name of names)
     for (const c of configs) {
-      const res = await runModelBench(gpu, name as 'pt-step' | 'fwd', c, { steps, warmup, log });
+      const res = await runModelBench(gpu, name as 'pt-step' | 'fwd', c, { steps, warmup, log, profile: !!args.profile });
       results.push(res);
+      if (res.profile && !args.json)
+        for (const p of res.profile.slice(0, 25))
+          process.stdout.write(`    ${p.ms.toFixed(2).padStart(10)} ms ${String(p.count).padStart(4)}×  ${p.kernel}\n`);
       if (args.json) printJson(res);
       else
         process.stdout.write(

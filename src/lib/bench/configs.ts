@@ -28,6 +28,8 @@ export interface BenchResult {
   adapter: string;
   steps: number;
   ms_per_step_all: number[];
+  /** with --profile: GPU time per kernel over one step (timestamp queries), slowest first */
+  profile?: { kernel: string; ms: number; count: number }[];
 }
 
 export function median(xs: number[]): number {

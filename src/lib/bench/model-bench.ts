@@ -17,7 +17,7 @@ export async function runModelBench(
   gpu: GpuContext,
   benchmark: 'pt-step' | 'fwd',
   configName: 'tiny' | 'small',
-  opts: { steps: number; warmup: number; log?: (s: string) => void }
+  opts: { steps: number; warmup: number; profile?: boolean; log?: (s: string) => void }
 ): Promise<BenchResult> {
   const c = BENCH_CONFIGS[configName];
   const config = parseBertConfig({
@@ -57,6 +57,11 @@ export async function runModelBench(
     opts.log?.(`${benchmark} ${configName}: step ${i + 1}/${opts.warmup + opts.steps} ${ms.toFixed(1)} ms${i < opts.warmup ? ' (warm-up)' : ''}`);
   }
   const peak = gpu.pool.snapshot().peakLiveBytes;
+  let profile: BenchResult['profile'];
+  if (opts.profile && gpu.startProfiling()) {
+    step();
+    profile = (await gpu.stopProfiling()).map((p) => ({ ...p, ms: round(p.ms, 3) }));
+  }
   clf?.dispose();
   model.dispose();
   const ms = median(times);
@@ -69,7 +74,8 @@ export async function runModelBench(
     peak_bytes: peak,
     adapter: [s.vendor, s.architecture, s.description].filter(Boolean).join(' / '),
     steps: times.length,
-    ms_per_step_all: times.map((t) => round(t, 1))
+    ms_per_step_all: times.map((t) => round(t, 1)),
+    ...(profile ? { profile } : {})
   };
 }
 

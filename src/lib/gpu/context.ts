@@ -37,6 +37,7 @@ export class GpuContext {
   dispatches = 0;
   submits = 0;
   private placeholder: GPUBuffer | null = null;
+  private profiler: KernelProfiler | null = null;
 
   constructor(acquired: AcquiredDevice) {
     this.device = acquired.device;
@@ -92,10 +93,21 @@ export class GpuContext {
     const max = this.device.limits.maxComputeWorkgroupsPerDimension;
     if (x > max || y > max || z > max)
       throw new Error(`${kernel.label}: dispatch (${x}, ${y}, ${z}) exceeds maxComputeWorkgroupsPerDimension ${max}`);
-    const pass = this.computePass();
-    pass.setPipeline(kernel.pipeline);
-    pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(x, y, z);
+    if (this.profiler) {
+      // One pass per dispatch, timestamped at its start and end.
+      const enc = this.commandEncoder();
+      const slot = this.profiler.slot(kernel.label);
+      const pass = enc.beginComputePass({ label: kernel.label, timestampWrites: slot });
+      pass.setPipeline(kernel.pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(x, y, z);
+      pass.end();
+    } else {
+      const pass = this.computePass();
+      pass.setPipeline(kernel.pipeline);
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(x, y, z);
+    }
     this.dispatches++;
     if (++this.pending >= MAX_DISPATCHES_PER_SUBMIT) this.flush();
   }
@@ -221,6 +233,26 @@ export class GpuContext {
     return this.placeholder;
   }
 
+  /**
+   * Per-kernel GPU timing with timestamp queries (the `?debug=1` view and `rapt bench --profile`).
+   * Returns false when the device lacks the 'timestamp-query' feature.
+   */
+  startProfiling(): boolean {
+    if (!this.device.features.has('timestamp-query')) return false;
+    this.flush();
+    this.profiler = new KernelProfiler(this.device);
+    return true;
+  }
+
+  /** Stop profiling and return milliseconds and dispatch counts per kernel, slowest first. */
+  async stopProfiling(): Promise<{ kernel: string; ms: number; count: number }[]> {
+    const p = this.profiler;
+    if (!p) return [];
+    this.profiler = null;
+    const out = await p.collect(this);
+    return out;
+  }
+
   stats(): PoolStats & { kernels: number; uniforms: number; dispatches: number; submits: number } {
     return {
       ...this.pool.snapshot(),
@@ -243,4 +275,48 @@ function padTo4(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
   out.set(bytes);
   return out;
+}
+
+const QUERY_CHUNK = 512;
+
+/** Timestamp queries in chunks of 512 pairs, resolved when profiling stops. */
+class KernelProfiler {
+  private sets: { set: GPUQuerySet; labels: string[] }[] = [];
+  constructor(private readonly device: GPUDevice) {}
+
+  slot(label: string): GPUComputePassTimestampWrites {
+    let cur = this.sets[this.sets.length - 1];
+    if (!cur || cur.labels.length >= QUERY_CHUNK) {
+      cur = { set: this.device.createQuerySet({ type: 'timestamp', count: QUERY_CHUNK * 2, label: 'profile' }), labels: [] };
+      this.sets.push(cur);
+    }
+    const i = cur.labels.length;
+    cur.labels.push(label);
+    return { querySet: cur.set, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 };
+  }
+
+  async collect(ctx: GpuContext): Promise<{ kernel: string; ms: number; count: number }[]> {
+    const totals = new Map<string, { ms: number; count: number }>();
+    for (const cur of this.sets) {
+      const n = cur.labels.length;
+      const resolved = this.device.createBuffer({ size: Math.max(16, n * 16), usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC, label: 'profile-resolve' });
+      const enc = this.device.createCommandEncoder();
+      enc.resolveQuerySet(cur.set, 0, n * 2, resolved, 0);
+      ctx.flush();
+      this.device.queue.submit([enc.finish()]);
+      const ab = await ctx.read(resolved, 0, n * 16);
+      const t = new BigInt64Array(ab);
+      for (let i = 0; i < n; i++) {
+        const ms = Number(t[2 * i + 1] - t[2 * i]) / 1e6;
+        const key = cur.labels[i];
+        const e = totals.get(key) ?? { ms: 0, count: 0 };
+        e.ms += ms;
+        e.count++;
+        totals.set(key, e);
+      }
+      resolved.destroy();
+      cur.set.destroy();
+    }
+    return [...totals.entries()].map(([kernel, v]) => ({ kernel, ...v })).sort((a, b) => b.ms - a.ms);
+  }
 }

@@ -3,6 +3,7 @@
 import { Tensor } from '../tensor';
 import { recordOp } from '../tape';
 import { assertShape, newTensor, rowGrid } from './launch';
+import { invocationRowGrid, rowPerInvocation } from './variants';
 
 export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number, name = 'layernorm'): Tensor {
   const C = x.dim(-1);
@@ -13,11 +14,14 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number, n
   const y = newTensor(gpu, x.shape, name);
   const mean = newTensor(gpu, [R], name + '.mean');
   const rstd = newTensor(gpu, [R], name + '.rstd');
-  const params = { R, C, eps };
-  gpu.dispatch(gpu.kernel('engine/layernorm.wgsl', 'forward'), {
+  const perRow = rowPerInvocation(gpu);
+  const grid = invocationRowGrid(R);
+  const params = { R, C, eps, xStride: grid.xStride };
+  const rows = perRow ? grid.workgroups : rowGrid(R);
+  gpu.dispatch(gpu.kernel('engine/layernorm.wgsl', perRow ? 'forward_row' : 'forward'), {
     buffers: { x: x.buffer, gamma: gamma.buffer, beta: beta.buffer, mean: mean.buffer, rstd: rstd.buffer, y: y.buffer },
     params,
-    workgroups: rowGrid(R)
+    workgroups: rows
   });
   recordOp('layernorm', [x, gamma, beta], y, [x, gamma, mean, rstd], (gy) => {
     let dx: Tensor | null = null;
@@ -25,10 +29,10 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, eps: number, n
     let dbeta: Tensor | null = null;
     if (x.requiresGrad) {
       dx = newTensor(gpu, x.shape, 'dlayernorm');
-      gpu.dispatch(gpu.kernel('engine/layernorm.wgsl', 'backward_input'), {
+      gpu.dispatch(gpu.kernel('engine/layernorm.wgsl', perRow ? 'backward_input_row' : 'backward_input'), {
         buffers: { x: x.buffer, gamma: gamma.buffer, dy: gy.buffer, mean: mean.buffer, rstd: rstd.buffer, y: dx.buffer },
         params,
-        workgroups: rowGrid(R)
+        workgroups: rows
       });
     }
     if (gamma.requiresGrad || beta.requiresGrad) {

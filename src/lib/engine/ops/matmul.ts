@@ -9,7 +9,7 @@ import { recordOp } from '../tape';
 import { newTensor } from './launch';
 import { sumRows } from './reduce';
 
-export type MatmulVariant = 'auto' | 'register' | 'tiled';
+export type MatmulVariant = 'auto' | 'register' | 'vec4' | 'tiled';
 let variantSetting: MatmulVariant = 'auto';
 
 /** Force a kernel variant (tests and benchmarks); 'auto' chooses by adapter. */
@@ -17,9 +17,17 @@ export function setMatmulVariant(v: MatmulVariant): void {
   variantSetting = v;
 }
 
-export function matmulVariant(gpu: GpuContext): 'register' | 'tiled' {
+/** The family of kernels for this adapter: vec4 register tiles on CPU-backed adapters, workgroup tiles on GPUs. */
+export function matmulVariant(gpu: GpuContext): 'register' | 'vec4' | 'tiled' {
   if (variantSetting !== 'auto') return variantSetting;
-  return gpu.summary.software ? 'register' : 'tiled';
+  return gpu.summary.software ? 'vec4' : 'tiled';
+}
+
+/** The vec4 kernel applies when the contiguous dimensions (and batch strides) are multiples of 4. */
+function vec4Entry(d: Dims, transA: boolean, transB: boolean): 'nt' | 'nn' | null {
+  if (transA || d.K % 4 !== 0) return null;
+  if (transB) return 'nt';
+  return d.N % 4 === 0 ? 'nn' : null;
 }
 
 export interface MatmulOptions {
@@ -84,9 +92,11 @@ function launch(a: Tensor, b: Tensor, transA: boolean, transB: boolean, bias: Te
   const y = newTensor(gpu, [...d.batchShape, d.M, d.N], name);
   if (y.size === 0) return { y, d };
   const variant = matmulVariant(gpu);
-  const path = variant === 'tiled' ? 'engine/matmul_tiled.wgsl' : 'engine/matmul.wgsl';
+  const v4 = variant === 'vec4' ? vec4Entry(d, transA, transB) : null;
   const tile = variant === 'tiled' ? 64 : 32;
-  const kernel = gpu.kernel(path, 'main', { TRANS_A: transA, TRANS_B: transB, HAS_BIAS: !!bias });
+  const kernel = v4
+    ? gpu.kernel('engine/matmul_vec4.wgsl', v4, { HAS_BIAS: !!bias })
+    : gpu.kernel(variant === 'tiled' ? 'engine/matmul_tiled.wgsl' : 'engine/matmul.wgsl', 'main', { TRANS_A: transA, TRANS_B: transB, HAS_BIAS: !!bias });
   gpu.dispatch(kernel, {
     buffers: { a: a.buffer, b: b.buffer, bias: bias ? bias.buffer : gpu.dummyBuffer(), c: y.buffer },
     params: { M: d.M, N: d.N, K: d.K, batch: d.batch, strideA: d.strideA, strideB: d.strideB, strideC: d.M * d.N },

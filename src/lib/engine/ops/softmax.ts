@@ -3,6 +3,7 @@
 import { Tensor, fmtShape } from '../tensor';
 import { recordOp } from '../tape';
 import { newTensor, rowGrid } from './launch';
+import { invocationRowGrid, rowPerInvocation } from './variants';
 
 /**
  * y = softmax(alpha · s + mask[b]) over the last axis. s: [B, H, Tq, Tk] (any leading
@@ -16,18 +17,21 @@ export function maskedSoftmax(s: Tensor, alpha: number, mask: Tensor | null, nam
   if (mask && (mask.rank !== 2 || mask.dim(0) !== B || mask.dim(1) !== Tk))
     throw new Error(`maskedSoftmax: mask "${mask.name}" ${fmtShape(mask.shape)} must be [${B}, ${Tk}] for scores ${fmtShape(s.shape)}`);
   const y = newTensor(gpu, s.shape, name);
-  const params = { rows, Tk, rowsPerBatch: rows / B, alpha };
-  gpu.dispatch(gpu.kernel('engine/softmax.wgsl', 'forward', { HAS_MASK: !!mask }), {
+  const perRow = rowPerInvocation(gpu);
+  const grid = invocationRowGrid(rows);
+  const params = { rows, Tk, rowsPerBatch: rows / B, alpha, xStride: grid.xStride };
+  const groups = perRow ? grid.workgroups : rowGrid(rows);
+  gpu.dispatch(gpu.kernel('engine/softmax.wgsl', perRow ? 'forward_row' : 'forward', { HAS_MASK: !!mask }), {
     buffers: { s: s.buffer, mask: mask ? mask.buffer : gpu.dummyBuffer(), out: y.buffer },
     params,
-    workgroups: rowGrid(rows)
+    workgroups: groups
   });
   recordOp('softmax', [s], y, [y], (gy) => {
     const ds = newTensor(gpu, s.shape, 'dsoftmax');
-    gpu.dispatch(gpu.kernel('engine/softmax.wgsl', 'backward'), {
+    gpu.dispatch(gpu.kernel('engine/softmax.wgsl', perRow ? 'backward_row' : 'backward'), {
       buffers: { s: y.buffer, dy: gy.buffer, out: ds.buffer },
       params,
-      workgroups: rowGrid(rows)
+      workgroups: groups
     });
     return [ds];
   });
