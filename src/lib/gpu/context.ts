@@ -150,7 +150,7 @@ export class GpuContext {
   write(buffer: GPUBuffer, data: ArrayBufferView, byteOffset = 0): void {
     if (this.lostError) throw this.lostError;
     if (this.pending > 0) this.flush();
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const bytes = new Uint8Array(data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
     const padded = bytes.byteLength % 4 === 0 ? bytes : padTo4(bytes);
     this.device.queue.writeBuffer(buffer, byteOffset, padded);
   }
@@ -271,7 +271,7 @@ export class GpuContext {
   }
 }
 
-function padTo4(bytes: Uint8Array): Uint8Array {
+function padTo4(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
   out.set(bytes);
   return out;

@@ -105,7 +105,7 @@ export async function acquireDevice(gpu: GPU | undefined | null, req: DeviceRequ
   const lost = device.lost.then(
     (info) =>
       new DeviceLostError(
-        `the GPU device was lost (${info.reason || 'unknown'}): ${info.message || 'no message'}. ` +
+        `the GPU device was lost (${info.reason || 'unknown'}): ${(info.message || 'no message').replace(/\.+$/, '')}. ` +
           'Work in flight was abandoned; results already saved are kept. Reload the model to continue.',
         info.reason || 'unknown'
       )

@@ -93,14 +93,15 @@ function launch(a: Tensor, b: Tensor, transA: boolean, transB: boolean, bias: Te
   if (y.size === 0) return { y, d };
   const variant = matmulVariant(gpu);
   const v4 = variant === 'vec4' ? vec4Entry(d, transA, transB) : null;
-  const tile = variant === 'tiled' ? 64 : 32;
+  const tileN = variant === 'tiled' ? 64 : 32;
+  const tileM = variant === 'tiled' ? 64 : v4 ? 64 : 32;
   const kernel = v4
     ? gpu.kernel('engine/matmul_vec4.wgsl', v4, { HAS_BIAS: !!bias })
     : gpu.kernel(variant === 'tiled' ? 'engine/matmul_tiled.wgsl' : 'engine/matmul.wgsl', 'main', { TRANS_A: transA, TRANS_B: transB, HAS_BIAS: !!bias });
   gpu.dispatch(kernel, {
     buffers: { a: a.buffer, b: b.buffer, bias: bias ? bias.buffer : gpu.dummyBuffer(), c: y.buffer },
     params: { M: d.M, N: d.N, K: d.K, batch: d.batch, strideA: d.strideA, strideB: d.strideB, strideC: d.M * d.N },
-    workgroups: [Math.ceil(d.N / tile), Math.ceil(d.M / tile), d.batch]
+    workgroups: [Math.ceil(d.N / tileN), Math.ceil(d.M / tileM), d.batch]
   });
   return { y, d };
 }

@@ -1,0 +1,20 @@
+// The site's pages. Only pages that exist are shown as links; the rest are listed here so the
+// navigation grows in one place as they land.
+
+export interface NavPage {
+  label: string;
+  /** route path (without the base path) */
+  path: string;
+  ready: boolean;
+}
+
+export const NAV_PAGES: NavPage[] = [
+  { label: 'Home', path: '/', ready: true },
+  { label: 'Overview', path: '/overview', ready: false },
+  { label: 'Privatize', path: '/privatize', ready: false },
+  { label: 'Train', path: '/train', ready: false },
+  { label: 'Attack', path: '/attack', ready: false },
+  { label: 'Frontier', path: '/frontier', ready: false },
+  { label: 'Models/Data', path: '/models', ready: false },
+  { label: 'What the service saw', path: '/service-log', ready: false }
+];

@@ -1,0 +1,61 @@
+// Page side of the service worker: starts it, wraps it with comlink, and makes sure a worker that
+// crashes (fails to load, throws at top level) turns pending calls into errors instead of hangs.
+// Browser only: call from onMount / $effect, never at import time.
+
+import * as Comlink from 'comlink';
+import type { AdapterSummary, ForwardResult, LoadProgress, ModelInfo, Outcome, ServiceApi, ServiceError } from './service-types';
+
+export interface ServiceClient {
+  init(onLost: (e: ServiceError) => void): Promise<Outcome<AdapterSummary>>;
+  loadModel(url: string, onProgress: (p: LoadProgress) => void, name?: string): Promise<Outcome<ModelInfo>>;
+  forward(texts: string[]): Promise<Outcome<ForwardResult>>;
+  simulateDeviceLoss(): Promise<void>;
+  terminate(): void;
+}
+
+export function startServiceWorker(): ServiceClient {
+  const worker = new Worker(new URL('$lib/workers/service.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'rapt-service'
+  });
+  const remote = Comlink.wrap<ServiceApi>(worker);
+  let crashed: ServiceError | null = null;
+  let rejectCrash: (e: ServiceError) => void = () => {};
+  const crash = new Promise<never>((_, reject) => {
+    rejectCrash = reject;
+  });
+  crash.catch(() => {});
+  const onError = (ev: ErrorEvent | MessageEvent): void => {
+    const detail = ev instanceof ErrorEvent ? ev.message || 'the script failed to load' : 'a message could not be decoded';
+    crashed = { kind: 'internal', message: `the service worker stopped: ${detail}` };
+    rejectCrash(crashed);
+  };
+  worker.addEventListener('error', onError);
+  worker.addEventListener('messageerror', onError);
+
+  async function call<T>(fn: () => Promise<Outcome<T>>): Promise<Outcome<T>> {
+    if (crashed) return { ok: false, error: crashed };
+    try {
+      return await Promise.race([fn(), crash]);
+    } catch (e) {
+      if (crashed) return { ok: false, error: crashed };
+      return { ok: false, error: { kind: 'internal', message: (e as Error)?.message ?? String(e) } };
+    }
+  }
+
+  return {
+    init: (onLost) => call(() => remote.init(Comlink.proxy(onLost))),
+    loadModel: (url, onProgress, name) => call(() => remote.loadModel(url, Comlink.proxy(onProgress), name)),
+    forward: (texts) => call(() => remote.forward(texts)),
+    simulateDeviceLoss: () => remote.simulateDeviceLoss(),
+    terminate: () => {
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+    }
+  };
+}
+
+/** navigator.gpu, checked at call time (no GPU* globals at import). */
+export function hasWebGPU(): boolean {
+  return typeof navigator !== 'undefined' && 'gpu' in navigator && (navigator as { gpu?: unknown }).gpu != null;
+}
