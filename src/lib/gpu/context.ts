@@ -157,7 +157,10 @@ export class GpuContext {
 
   /** Read bytes back to the CPU. Rejects with DeviceLostError instead of hanging when the device goes. */
   async read(buffer: GPUBuffer, byteOffset: number, bytes: number): Promise<ArrayBuffer> {
-    this.assertAlive();
+    // Only a lost device stops a read up front. Validation errors are reported after the
+    // pending commands have been submitted, so that every error they cause (bind group,
+    // finish, submit) surfaces from this read and the next read starts clean.
+    if (this.lostError) throw this.lostError;
     const size = Math.ceil(bytes / 4) * 4;
     const staging = this.device.createBuffer({
       size: Math.max(size, 4),
