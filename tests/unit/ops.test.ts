@@ -31,6 +31,8 @@ describe.each(['register', 'vec4', 'tiled'] as const)('matmul (%s variant)', (va
     [1, 1, 1, 1, false, false],
     [2, 9, 12, 20, false, false],
     [2, 33, 8, 6, false, true],
+    [2, 12, 7, 20, true, false],
+    [1, 20, 36, 24, false, false],
     [1, 5, 7, 3, false, false],
     [3, 33, 17, 65, false, true],
     [2, 70, 9, 37, true, false],

@@ -24,8 +24,9 @@ export function matmulVariant(gpu: GpuContext): 'register' | 'vec4' | 'tiled' {
 }
 
 /** The vec4 kernel applies when the contiguous dimensions (and batch strides) are multiples of 4. */
-function vec4Entry(d: Dims, transA: boolean, transB: boolean): 'nt' | 'nn' | null {
-  if (transA || d.K % 4 !== 0) return null;
+function vec4Entry(d: Dims, transA: boolean, transB: boolean): 'nt' | 'nn' | 'tn' | null {
+  if (transA) return !transB && d.M % 4 === 0 && d.N % 4 === 0 ? 'tn' : null;
+  if (d.K % 4 !== 0) return null;
   if (transB) return 'nt';
   return d.N % 4 === 0 ? 'nn' : null;
 }
@@ -93,8 +94,8 @@ function launch(a: Tensor, b: Tensor, transA: boolean, transB: boolean, bias: Te
   if (y.size === 0) return { y, d };
   const variant = matmulVariant(gpu);
   const v4 = variant === 'vec4' ? vec4Entry(d, transA, transB) : null;
-  const tileN = variant === 'tiled' ? 64 : 32;
-  const tileM = variant === 'tiled' ? 64 : v4 ? 64 : 32;
+  const tileN = variant === 'tiled' || v4 ? 64 : 32;
+  const tileM = variant === 'tiled' || v4 ? 64 : 32;
   const kernel = v4
     ? gpu.kernel('engine/matmul_vec4.wgsl', v4, { HAS_BIAS: !!bias })
     : gpu.kernel(variant === 'tiled' ? 'engine/matmul_tiled.wgsl' : 'engine/matmul.wgsl', 'main', { TRANS_A: transA, TRANS_B: transB, HAS_BIAS: !!bias });
