@@ -5,6 +5,8 @@ import { info } from './commands/info';
 import { tokenize } from './commands/tokenize';
 import { forward } from './commands/forward';
 import { bench } from './commands/bench';
+import { pretrain, PRETRAIN_OPTIONS } from './commands/pretrain';
+import { evalMlm, EVAL_MLM_OPTIONS } from './commands/eval-mlm';
 
 const USAGE = `rapt <command> [options]
 
@@ -14,6 +16,10 @@ const USAGE = `rapt <command> [options]
   forward  --model DIR|builtin --texts FILE
                                          last_hidden_state, pooler_output, mlm_top5 as JSON
   bench [--json] [--only pt-step,fwd] [--config tiny|small] [--steps N] [--warmup N] [--profile]
+  pretrain --out DIR [--vocab FILE] [--layers 2 --hidden 128 --heads 2 --ffn 512 --seq 64]
+           [--batch 32 --steps 2000 --lr 1e-3 --warmup 100 --weight-decay 0.01 --clip 1]
+           [--eval-every 200 --eval-seqs 256 --checkpoint-every 50 --log-every 10 --seed 1] [--resume]
+  eval-mlm --model DIR|builtin [--split test|dev] [--seq 64] [--batch 32]
 
 The JSON outputs are documented in README.md.`;
 
@@ -21,7 +27,25 @@ const commands: Record<string, (args: Record<string, string | boolean | undefine
   info: () => info(),
   tokenize: (a) => tokenize(a as { model?: string; texts?: string }),
   forward: (a) => forward(a as { model?: string; texts?: string }),
-  bench: (a) => bench(a as { json?: boolean; only?: string; config?: string; steps?: string; warmup?: string; profile?: boolean })
+  bench: (a) => bench(a as { json?: boolean; only?: string; config?: string; steps?: string; warmup?: string; profile?: boolean }),
+  pretrain: (a) => pretrain(a),
+  'eval-mlm': (a) => evalMlm(a)
+};
+
+const COMMON_OPTIONS = {
+  model: { type: 'string' },
+  texts: { type: 'string' },
+  json: { type: 'boolean' },
+  only: { type: 'string' },
+  config: { type: 'string' },
+  steps: { type: 'string' },
+  warmup: { type: 'string' },
+  profile: { type: 'boolean' }
+} as const;
+
+const OPTIONS: Record<string, Record<string, { type: 'string' | 'boolean' }>> = {
+  pretrain: PRETRAIN_OPTIONS,
+  'eval-mlm': EVAL_MLM_OPTIONS
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -32,20 +56,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const run = commands[cmd];
   if (!run) throw new UsageError(`unknown command "${cmd}"\n\n${USAGE}`);
-  const { values } = parseArgs({
-    args: rest,
-    options: {
-      model: { type: 'string' },
-      texts: { type: 'string' },
-      json: { type: 'boolean' },
-      only: { type: 'string' },
-      config: { type: 'string' },
-      steps: { type: 'string' },
-      warmup: { type: 'string' },
-      profile: { type: 'boolean' }
-    },
-    strict: true
-  });
+  const { values } = parseArgs({ args: rest, options: OPTIONS[cmd] ?? COMMON_OPTIONS, strict: true });
   await run(values);
   return 0;
 }

@@ -1,6 +1,7 @@
 // rapt info — the adapter and its limits as JSON.
 import { openGpu, printJson } from '../runtime';
 import { nodeGpuNote } from '../../lib/gpu/device-node';
+import { matmulVariant } from '../../lib/engine';
 
 export async function info(): Promise<void> {
   const gpu = await openGpu();
@@ -11,7 +12,7 @@ export async function info(): Promise<void> {
     fallback: nodeGpuNote || null,
     features: s.features,
     limits: s.limits,
-    matmul_variant: s.software ? 'register' : 'tiled'
+    matmul_variant: matmulVariant(gpu)
   });
   gpu.destroy();
 }

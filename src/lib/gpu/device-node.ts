@@ -2,7 +2,7 @@
 // Vulkan driver is used as is. When no adapter is found (no GPU, or Mesa's software
 // drivers that Dawn rejects), fall back to the SwiftShader Vulkan driver that
 // Debian's chromium package ships, and say so in one log line.
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -42,7 +42,12 @@ function loadDawn(): DawnModule {
 /** The GPU entry point for Node, with the SwiftShader fallback applied when needed. */
 export async function nodeGpu(log: (line: string) => void = (l) => console.error(l)): Promise<GPU> {
   if (resolvedGpu) return resolvedGpu;
-  if (!process.env.XDG_RUNTIME_DIR) process.env.XDG_RUNTIME_DIR = mkdtempSync(join(tmpdir(), 'rapt-xdg-'));
+  if (!process.env.XDG_RUNTIME_DIR) {
+    // The Vulkan loader complains without it; one private folder per user, reused.
+    const dir = join(tmpdir(), `rapt-xdg-${process.getuid?.() ?? 'user'}`);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    process.env.XDG_RUNTIME_DIR = dir;
+  }
   const m = loadDawn();
   // Try the system drivers first when the machine has a GPU device node; without one, the
   // system's Vulkan drivers can only be software ones that Dawn rejects (and says so noisily).

@@ -223,6 +223,50 @@ export class BertModel {
     return matmul(t, this.mlmDecoder, { transB: true, bias: this.mlmBias, name: 'mlm.logits' });
   }
 
+  /** Read every parameter back into a BertWeights (for saving in the Hugging Face layout). */
+  async toWeights(): Promise<BertWeights> {
+    const get = async (name: string): Promise<Param> => {
+      const t = this.params.get(name);
+      if (!t) throw new Error(`parameter ${name} is missing`);
+      return { data: await t.readF32(), shape: [...t.shape] };
+    };
+    const lin = async (n: string): Promise<LinearParams> => ({ weight: await get(n + '.weight'), bias: await get(n + '.bias') });
+    const p = 'bert.embeddings.';
+    const layers = [];
+    for (let i = 0; i < this.layers.length; i++) {
+      const q = `bert.encoder.layer.${i}.`;
+      layers.push({
+        query: await lin(q + 'attention.self.query'),
+        key: await lin(q + 'attention.self.key'),
+        value: await lin(q + 'attention.self.value'),
+        attentionOutput: await lin(q + 'attention.output.dense'),
+        attentionLayerNorm: await lin(q + 'attention.output.LayerNorm'),
+        intermediate: await lin(q + 'intermediate.dense'),
+        output: await lin(q + 'output.dense'),
+        outputLayerNorm: await lin(q + 'output.LayerNorm')
+      });
+    }
+    return {
+      config: this.config,
+      embeddings: {
+        word: await get(p + 'word_embeddings.weight'),
+        position: await get(p + 'position_embeddings.weight'),
+        tokenType: await get(p + 'token_type_embeddings.weight'),
+        layerNorm: await lin(p + 'LayerNorm')
+      },
+      layers,
+      pooler: this.pooler ? await lin('bert.pooler.dense') : null,
+      mlm: this.mlmTransform
+        ? {
+            transform: await lin('cls.predictions.transform.dense'),
+            layerNorm: await lin('cls.predictions.transform.LayerNorm'),
+            bias: await get('cls.predictions.bias'),
+            decoder: this.params.has('cls.predictions.decoder.weight') ? await get('cls.predictions.decoder.weight') : null
+          }
+        : null
+    };
+  }
+
   dispose(): void {
     for (const t of this.params.values()) t.dispose();
     this.params.clear();
