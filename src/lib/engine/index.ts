@@ -12,5 +12,5 @@ export { gatherRows, scatterAddRows } from './ops/gather';
 export { concatSeq, sliceSeq } from './ops/sequence';
 export { crossEntropy } from './ops/cross-entropy';
 export { attention, splitHeads, mergeHeads } from './ops/attention';
-export { AdamW, type AdamWOptions } from './optim/adamw';
+export { AdamW, type AdamWOptions, type AdamWState } from './optim/adamw';
 export { backward } from './backward';
