@@ -15,11 +15,11 @@ const USAGE = `rapt <command> [options]
                                          FILE: JSON array of strings or [text, text_pair]
   forward  --model DIR|builtin --texts FILE
                                          last_hidden_state, pooler_output, mlm_top5 as JSON
-  bench [--json] [--only pt-step,fwd] [--config tiny|small] [--steps N] [--warmup N] [--profile]
+  bench [--json] [--only pt-step,fwd,matmul] [--config tiny|small] [--steps N] [--warmup N] [--profile]
   pretrain --out DIR [--vocab FILE] [--layers 2 --hidden 128 --heads 2 --ffn 512 --seq 64]
            [--batch 32 --steps 2000 --lr 1e-3 --warmup 100 --weight-decay 0.01 --clip 1]
            [--eval-every 200 --eval-seqs 256 --checkpoint-every 50 --log-every 10 --seed 1] [--resume]
-  eval-mlm --model DIR|builtin [--split test|dev] [--seq 64] [--batch 32]
+  eval-mlm --model DIR|builtin [--split test|dev] [--seq 128] [--batch 32] [--limit N]
 
 The JSON outputs are documented in README.md.`;
 

@@ -2,6 +2,7 @@
 // One JSON line per figure: {benchmark, config, ms_per_step_median, tokens_per_s, peak_bytes, adapter, ...}.
 import { openGpu, printJson, UsageError } from '../runtime';
 import { runModelBench } from '../../lib/bench/model-bench';
+import { runMatmulBench } from '../../lib/bench/matmul-bench';
 import type { BenchResult } from '../../lib/bench/configs';
 
 export async function bench(args: { json?: boolean; only?: string; config?: string; steps?: string; warmup?: string; profile?: boolean }): Promise<void> {
@@ -11,12 +12,21 @@ export async function bench(args: { json?: boolean; only?: string; config?: stri
   const configs = (args.config ? [args.config] : ['tiny', 'small']) as ('tiny' | 'small')[];
   for (const c of configs) if (c !== 'tiny' && c !== 'small') throw new UsageError(`unknown --config ${c} (tiny or small)`);
   const all = ['pt-step', 'fwd'] as const;
+  const extra = ['matmul'] as const;
   const names = args.only ? args.only.split(',') : [...all];
-  for (const n of names) if (!(all as readonly string[]).includes(n)) throw new UsageError(`unknown benchmark ${n} (${all.join(', ')})`);
+  for (const n of names)
+    if (![...all, ...extra].includes(n as never)) throw new UsageError(`unknown benchmark ${n} (${[...all, ...extra].join(', ')})`);
   const gpu = await openGpu();
   const log = (s: string) => process.stderr.write(s + '\n');
   const results: BenchResult[] = [];
-  for (const name of names)
+  if (names.includes('matmul')) {
+    // Every matmul variant on one square product (512³; --config small: 1024³).
+    for (const row of await runMatmulBench(gpu, args.config === 'small' ? 1024 : 512, Math.max(1, Math.min(steps, 3)))) {
+      if (args.json) printJson(row);
+      else process.stdout.write(`matmul    ${row.variant.padEnd(8)} ${row.transB ? 'A·Bᵀ' : 'A·B '} ${row.shape.join('×')}  ${row.ms_median.toFixed(1).padStart(8)} ms  ${row.gflops.toFixed(2)} GFLOP/s\n`);
+    }
+  }
+  for (const name of names.filter((n) => n !== 'matmul'))
     for (const c of configs) {
       const res = await runModelBench(gpu, name as 'pt-step' | 'fwd', c, { steps, warmup, log, profile: !!args.profile });
       results.push(res);

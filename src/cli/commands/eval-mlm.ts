@@ -1,4 +1,4 @@
-// rapt eval-mlm --model DIR|builtin [--split dev|test] [--seq 64] [--batch 32]
+// rapt eval-mlm --model DIR|builtin [--split dev|test] [--seq 128] [--batch 32] [--limit N sequences]
 // Masked-token accuracy on held-out text next to the unigram baseline's:
 // {masked_accuracy, unigram_accuracy, tokens}.
 import { REPO_ROOT, UsageError, loadCheckpoint, openGpu, printJson, tokenizerFor } from '../runtime';
@@ -12,7 +12,8 @@ export const EVAL_MLM_OPTIONS = {
   split: { type: 'string' },
   seq: { type: 'string' },
   batch: { type: 'string' },
-  seed: { type: 'string' }
+  seed: { type: 'string' },
+  limit: { type: 'string' }
 } as const;
 
 export async function evalMlm(a: Record<string, string | boolean | undefined>): Promise<void> {
@@ -21,19 +22,22 @@ export async function evalMlm(a: Record<string, string | boolean | undefined>): 
   const ckpt = await loadCheckpoint(a.model as string | undefined);
   const tok = tokenizerFor(ckpt);
   if (tok.maskTokenId === null) throw new UsageError(`${ckpt.source} has no [MASK] token`);
-  const seqLen = Number(a.seq ?? 64);
+  const seqLen = Number(a.seq ?? Math.min(128, ckpt.config.max_position_embeddings));
   const batch = Number(a.batch ?? 32);
   if (!Number.isInteger(seqLen) || seqLen < 8 || seqLen > ckpt.config.max_position_embeddings)
     throw new UsageError(`--seq must be an integer in [8, ${ckpt.config.max_position_embeddings}]`);
   const specialIds = new Set(tok.specialTokenIds);
   const train = packCorpus(tok, buildPretrainCorpus(REPO_ROOT).flatMap((c) => c.texts), seqLen);
   const held = packCorpus(tok, buildHeldOutCorpus(REPO_ROOT, split).flatMap((c) => c.texts), seqLen);
+  const limit = a.limit === undefined ? held.sequences.length : Number(a.limit);
+  if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive integer, got ${a.limit}`);
+  const seqs = held.sequences.slice(0, limit);
   const gpu = await openGpu();
   const model = new BertModel(gpu, ckpt.weights);
   const r = await evaluateMlm(
     gpu,
     model,
-    held.sequences,
+    seqs,
     { maskProb: 0.15, maskTokenId: tok.maskTokenId, specialIds, vocabSize: tok.vocabSize, padId: tok.padTokenId },
     batch,
     Number(a.seed ?? 12345),

@@ -1,0 +1,135 @@
+// Writes the model card (README.md + card.json) of a pretrained model folder from what the
+// pretraining run left there (pretrain-report.json, train-log.jsonl, vocab-report.json), a
+// held-out evaluation (the JSON printed by `rapt eval-mlm`), and the embedding table itself
+// (nearest neighbours of 20 frequent words by cosine similarity).
+//
+//   npx tsx scripts/model-card.ts --model static/models/rapt-mini --eval eval-test.json [--name rapt-mini]
+
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadBertFolder } from '../src/lib/model/checkpoint/load-folder-node';
+import { BertTokenizer } from '../src/lib/model/tokenizer';
+import { buildPretrainCorpus } from '../src/lib/data/pretrain-corpus-node';
+
+const args = process.argv.slice(2);
+const arg = (name: string) => {
+  const i = args.indexOf('--' + name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const dir = resolve(arg('model') ?? 'static/models/rapt-mini');
+const name = arg('name') ?? dir.split('/').pop()!;
+const evalFile = arg('eval');
+const root = resolve(new URL('..', import.meta.url).pathname);
+
+const ckpt = await loadBertFolder(dir);
+const report = JSON.parse(readFileSync(join(dir, 'pretrain-report.json'), 'utf8'));
+const vocabReport = existsSync(join(dir, 'vocab-report.json')) ? JSON.parse(readFileSync(join(dir, 'vocab-report.json'), 'utf8')) : null;
+const evalTest = evalFile ? JSON.parse(readFileSync(evalFile, 'utf8')) : null;
+const log = readFileSync(join(dir, 'train-log.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l));
+const evals = log.filter((r) => r.kind === 'eval');
+const trains = log.filter((r) => r.kind === 'train');
+
+// 20 frequent words: the most frequent whole-word tokens (alphabetic, 4+ letters) of the corpus.
+const tok = BertTokenizer.fromVocabText(ckpt.vocabTxt!);
+const counts = new Map<number, number>();
+for (const src of buildPretrainCorpus(root))
+  for (const t of src.texts.slice(0, 4000))
+    for (const id of tok.encode(t, null, { addSpecialTokens: false }).input_ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+const words = [...counts.entries()]
+  .filter(([id]) => /^[a-z]{4,}$/.test(tok.idToToken(id) ?? ''))
+  .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+  .slice(0, 20)
+  .map(([id]) => id);
+const E = ckpt.weights.embeddings.word.data;
+const C = ckpt.config.hidden_size;
+const V = ckpt.config.vocab_size;
+const norms = new Float64Array(V);
+for (let v = 0; v < V; v++) {
+  let s = 0;
+  for (let c = 0; c < C; c++) s += E[v * C + c] ** 2;
+  norms[v] = Math.sqrt(s) || 1;
+}
+const special = new Set(tok.specialTokenIds);
+const neighbours = words.map((w) => {
+  const sims: [number, number][] = [];
+  for (let v = 0; v < V; v++) {
+    if (v === w || special.has(v)) continue;
+    let s = 0;
+    for (let c = 0; c < C; c++) s += E[w * C + c] * E[v * C + c];
+    sims.push([v, s / (norms[w] * norms[v])]);
+  }
+  sims.sort((a, b) => b[1] - a[1]);
+  return { word: tok.idToToken(w)!, neighbours: sims.slice(0, 5).map(([v, s]) => ({ token: tok.idToToken(v)!, cosine: Number(s.toFixed(3)) })) };
+});
+
+const cfg = ckpt.config;
+let count = 0;
+const add = (n: number) => (count += n);
+add(E.length + ckpt.weights.embeddings.position.data.length + ckpt.weights.embeddings.tokenType.data.length + 2 * C);
+for (const l of ckpt.weights.layers)
+  for (const p of Object.values(l)) add((p as { weight: { data: Float32Array }; bias: { data: Float32Array } }).weight.data.length + (p as { bias: { data: Float32Array } }).bias.data.length);
+if (ckpt.weights.pooler) add(ckpt.weights.pooler.weight.data.length + ckpt.weights.pooler.bias.data.length);
+if (ckpt.weights.mlm) add(ckpt.weights.mlm.transform.weight.data.length + C + 2 * C + V);
+
+const card = {
+  name,
+  architecture: {
+    type: 'BertForMaskedLM',
+    layers: cfg.num_hidden_layers,
+    hidden: cfg.hidden_size,
+    heads: cfg.num_attention_heads,
+    ffn: cfg.intermediate_size,
+    vocab: cfg.vocab_size,
+    max_positions: cfg.max_position_embeddings,
+    parameters: count
+  },
+  commands: [
+    'npx tsx scripts/prepare-data.ts --seed 13',
+    `npx tsx scripts/train-vocab.ts --out static/models/${name}/vocab.txt --size ${cfg.vocab_size}`,
+    `node bin/rapt.mjs pretrain --out static/models/${name} ${report.command.replace(/^rapt pretrain /, '').replace(/--out \S+ ?/, '')}`.trim()
+  ],
+  corpus: report.corpus,
+  train_tokens: report.train_tokens,
+  tokens_seen: report.tokens_seen,
+  wall_seconds: report.wall_seconds,
+  machine: report.machine,
+  settings: report.settings,
+  held_out_dev: report.held_out_dev,
+  held_out_test: evalTest,
+  loss_curve: trains.filter((_, i) => i % 5 === 0 || i === trains.length - 1).map((r) => ({ step: r.step, loss: Number(r.loss.toFixed(4)) })),
+  evals: evals.map((r) => ({ step: r.step, masked_accuracy: Number(r.masked_accuracy.toFixed(4)), unigram_accuracy: Number(r.unigram_accuracy.toFixed(4)), loss: Number(r.loss.toFixed(4)) })),
+  vocabulary: vocabReport ? { size: cfg.vocab_size, report: 'vocab-report.json' } : null,
+  nearest_neighbours: neighbours
+};
+writeFileSync(join(dir, 'card.json'), JSON.stringify(card, null, 2) + '\n');
+
+const pct = (x: number) => (100 * x).toFixed(2) + '%';
+const md: string[] = [];
+md.push(`# ${name}: the built-in language model`, '');
+md.push('Generated by `scripts/model-card.ts` from the pretraining run; machine-readable card: `card.json`.', '');
+md.push('## Architecture', '');
+md.push(`BERT (\`BertForMaskedLM\`, Hugging Face layout: \`config.json\`, \`model.safetensors\`, \`vocab.txt\`): ${cfg.num_hidden_layers} layers, hidden ${cfg.hidden_size}, ${cfg.num_attention_heads} heads, feed-forward ${cfg.intermediate_size}, vocabulary ${cfg.vocab_size} WordPiece tokens (lowercased), ${cfg.max_position_embeddings} positions, ${count.toLocaleString('en-US')} parameters (${(count * 4 / 2 ** 20).toFixed(1)} MiB in float32). The MLM decoder is tied to the word embeddings; the pooler is randomly initialised and untrained (no next-sentence task).`, '');
+md.push('Sized so that prompt tuning is interactive in a browser on SwiftShader (a CPU): one prompt-tuning step of the `tiny` benchmark shape is this architecture (see the README\'s benchmark table), and fast on any GPU.', '');
+md.push('## How it was made', '');
+md.push('```bash', ...card.commands, '```', '');
+md.push(`- Corpus: the training splits of the built-in datasets and Moby Dick (${report.corpus.map((c: { name: string; texts: number }) => `${c.name}: ${c.texts} texts`).join('; ')}), ${report.train_tokens.toLocaleString('en-US')} tokens packed into sequences of ${report.settings.seqLen}. Dev and test splits are held out.`);
+md.push(`- Objective: masked language modelling, 15% of tokens chosen, 80% → [MASK], 10% random, 10% unchanged; no dropout, no next-sentence prediction.`);
+md.push(`- Optimiser: AdamW (β = 0.9, 0.999, ε = 1e-6, weight decay ${report.settings.weightDecay} except biases and LayerNorm), peak learning rate ${report.settings.lr}, ${report.settings.warmup} warm-up steps then linear decay to 0, gradient clipping at norm ${report.settings.maxGradNorm}, batch ${report.settings.batchSize} × ${report.settings.seqLen}, ${report.settings.steps} steps, seed ${report.settings.seed}.`);
+md.push(`- Tokens seen: ${report.tokens_seen.toLocaleString('en-US')} (${(report.tokens_seen / report.train_tokens).toFixed(2)} epochs). Wall time: ${(report.wall_seconds / 60).toFixed(0)} min on ${report.machine.cpus} CPU cores (${report.machine.cpu_model}), WebGPU on ${report.machine.adapter} (no GPU).`, '');
+md.push('## Quality on held-out text', '');
+md.push('| split | masked-token accuracy | unigram baseline | ratio | masked tokens |', '|---|---|---|---|---|');
+md.push(`| dev | ${pct(report.held_out_dev.masked_accuracy)} | ${pct(report.held_out_dev.unigram_accuracy)} | ${(report.held_out_dev.masked_accuracy / report.held_out_dev.unigram_accuracy).toFixed(1)}× | ${report.held_out_dev.tokens} |`);
+if (evalTest) md.push(`| test | ${pct(evalTest.masked_accuracy)} | ${pct(evalTest.unigram_accuracy)} | ${(evalTest.masked_accuracy / evalTest.unigram_accuracy).toFixed(1)}× | ${evalTest.tokens} |`);
+md.push('', 'The unigram baseline always guesses the most frequent training token; both are measured on the same masked positions (`rapt eval-mlm --model builtin --split test`).', '');
+md.push('During training (dev subset):', '', '| step | masked accuracy | unigram | loss |', '|---|---|---|---|');
+for (const e of card.evals) md.push(`| ${e.step} | ${pct(e.masked_accuracy)} | ${pct(e.unigram_accuracy)} | ${e.loss} |`);
+md.push('', '## Nearest neighbours in the embedding table', '', 'Cosine similarity of word embeddings, for the 20 most frequent words of four or more letters in the corpus:', '');
+md.push('| word | nearest five |', '|---|---|');
+for (const n of neighbours) md.push(`| ${n.word} | ${n.neighbours.map((x) => `${x.token} (${x.cosine})`).join(', ')} |`);
+md.push('', '## Limitations', '');
+md.push('A small model trained briefly on a few megabytes of text: it knows function words and common collocations of e-mail, political speeches and Moby Dick, little else. It is for demonstrating and testing privacy-preserving prompt tuning on a CPU, not for real use.', '');
+writeFileSync(join(dir, 'README.md'), md.join('\n'));
+console.log(`wrote ${join(dir, 'README.md')} and card.json`);
