@@ -61,36 +61,15 @@ export function sliceSeq(x: Tensor, t0: number, len: number, name = 'slice'): Te
   if (t0 < 0 || len < 0 || t0 + len > T) throw new Error(`sliceSeq: window [${t0}, ${t0 + len}) is outside "${x.name}" ${fmtShape(x.shape)}`);
   const y = slice(x, t0, len, name);
   recordOp('slice_seq', [x], y, [], (gy) => {
-    // Scatter the window back into zeros: concat(zeros before, gy, zeros after) via two concats.
     const gpu = x.gpu;
-    const out = newTensor(gpu, [B, T, C], 'dslice');
-    const before = t0;
-    const after = T - t0 - len;
-    const zb = newTensor(gpu, [B, Math.max(before, 0), C], 'zeros');
-    const za = newTensor(gpu, [B, Math.max(after, 0), C], 'zeros');
-    // fill zeros
-    for (const z of [zb, za]) {
-      if (z.size === 0) continue;
-      const g = linearGrid(z.size);
-      gpu.dispatch(gpu.kernel('engine/fill.wgsl'), { buffers: { c: z.buffer }, params: { n: z.size, xStride: g.xStride, value: 0 }, workgroups: g.workgroups });
-    }
-    const mid = newTensor(gpu, [B, before + len, C], 'dslice.mid');
-    let g = linearGrid(mid.size);
-    gpu.dispatch(gpu.kernel('engine/concat.wgsl', 'concat_seq'), {
-      buffers: { a: before > 0 ? zb.buffer : gy.buffer, x: gy.buffer, y: mid.buffer },
-      params: { n: mid.size, P: before, L: len, C, strideA: before * C, t0: 0, T: before + len, xStride: g.xStride },
+    const dx = newTensor(gpu, [B, T, C], 'dslice');
+    const g = linearGrid(dx.size);
+    gpu.dispatch(gpu.kernel('engine/concat.wgsl', 'pad_seq'), {
+      buffers: { x: gy.buffer, y: dx.buffer },
+      params: { n: dx.size, P: 0, L: len, C, strideA: 0, t0, T, xStride: g.xStride },
       workgroups: g.workgroups
     });
-    g = linearGrid(out.size);
-    gpu.dispatch(gpu.kernel('engine/concat.wgsl', 'concat_seq'), {
-      buffers: { a: mid.buffer, x: after > 0 ? za.buffer : mid.buffer, y: out.buffer },
-      params: { n: out.size, P: before + len, L: after, C, strideA: (before + len) * C, t0: 0, T, xStride: g.xStride },
-      workgroups: g.workgroups
-    });
-    zb.dispose();
-    za.dispose();
-    mid.dispose();
-    return [out];
+    return [dx];
   });
   return y;
 }
