@@ -116,7 +116,9 @@ export function formatBytes(n: number): string {
 }
 
 /** A number to a fixed number of significant digits, keeping small values readable. */
+/** x with `digits` significant digits (at least 1). */
 export function formatNumber(x: number, digits = 4): string {
+  digits = Math.max(1, Math.round(digits));
   if (!Number.isFinite(x)) return String(x);
   if (x === 0) return '0';
   const a = Math.abs(x);

@@ -3,11 +3,26 @@
 // Browser only: call from onMount / $effect, never at import time.
 
 import * as Comlink from 'comlink';
-import type { AdapterSummary, ForwardResult, LoadProgress, ModelInfo, Outcome, ServiceApi, ServiceError } from './service-types';
+import type {
+  AdapterSummary,
+  FileLoadProgress,
+  ForwardResult,
+  LoadProgress,
+  ModelInfo,
+  Outcome,
+  PretrainProbeOptions,
+  PretrainProbeResult,
+  PretrainProbeStep,
+  ServiceApi,
+  ServiceError
+} from './service-types';
 
 export interface ServiceClient {
   init(onLost: (e: ServiceError) => void): Promise<Outcome<AdapterSummary>>;
   loadModel(url: string, onProgress: (p: LoadProgress) => void, name?: string): Promise<Outcome<ModelInfo>>;
+  /** Files go to the worker by structured clone (a File is a handle: its bytes are read there). */
+  loadModelFiles(files: File[], onProgress: (p: FileLoadProgress) => void, name?: string): Promise<Outcome<ModelInfo>>;
+  pretrainProbe(options: PretrainProbeOptions, onStep: (s: PretrainProbeStep) => void): Promise<Outcome<PretrainProbeResult>>;
   forward(texts: string[]): Promise<Outcome<ForwardResult>>;
   simulateDeviceLoss(): Promise<void>;
   terminate(): void;
@@ -46,6 +61,8 @@ export function startServiceWorker(): ServiceClient {
   return {
     init: (onLost) => call(() => remote.init(Comlink.proxy(onLost))),
     loadModel: (url, onProgress, name) => call(() => remote.loadModel(url, Comlink.proxy(onProgress), name)),
+    loadModelFiles: (files, onProgress, name) => call(() => remote.loadModelFiles(files, Comlink.proxy(onProgress), name)),
+    pretrainProbe: (options, onStep) => call(() => remote.pretrainProbe(options, Comlink.proxy(onStep))),
     forward: (texts) => call(() => remote.forward(texts)),
     simulateDeviceLoss: () => remote.simulateDeviceLoss(),
     terminate: () => {

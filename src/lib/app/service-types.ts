@@ -18,6 +18,12 @@ export type ServiceErrorKind =
   | 'model'
   /** a call that needs a model came before loadModel finished */
   | 'no-model'
+  /** the loaded model cannot do what was asked (e.g. pretraining a checkpoint without an MLM head) */
+  | 'unsupported'
+  /** the built-in training texts could not be fetched or read */
+  | 'data'
+  /** the arguments of a call are out of range: the message names the argument and its limits */
+  | 'invalid'
   /** anything else (a bug): the message says what */
   | 'internal';
 
@@ -26,6 +32,10 @@ export interface ServiceError {
   message: string;
   /** the error class name, when there was one (e.g. SafetensorsError) */
   name?: string;
+  /** the file the problem is about, when the error says (a missing or faulty model file) */
+  file?: string;
+  /** the tensor the problem is about, when the error says */
+  tensor?: string;
 }
 
 /** A call either succeeds with a value or fails with a ServiceError; it never throws across the boundary. */
@@ -44,8 +54,12 @@ export interface LoadProgress {
 }
 
 export interface ModelInfo {
-  /** where it was loaded from (the folder URL) */
+  /** where it was loaded from: the folder URL, or "files:" + the folder name for user-picked files */
   url: string;
+  /** 'builtin' for a folder fetched from the site, 'files' for files the user picked */
+  origin: 'builtin' | 'files';
+  /** the files that made the model, as picked (relative paths for a folder pick); only for 'files' */
+  files?: string[];
   /** a display name: the folder's last path segment unless the page passes one */
   name: string;
   layers: number;
@@ -88,12 +102,94 @@ export interface ForwardResult {
 export type LostCallback = (error: ServiceError) => void;
 export type ProgressCallback = (p: LoadProgress) => void;
 
+/** Progress of loadModelFiles: which picked file is being read, and how far. */
+export interface FileLoadProgress {
+  /** 'read' while the files are read and checked, 'upload' while the weights go to the GPU */
+  stage: 'read' | 'upload' | 'done';
+  /** the file being read (its relative path for a folder pick); absent for 'upload' and 'done' */
+  file?: string;
+  /** bytes of `file` read so far, and its size */
+  fileLoaded: number;
+  fileSize: number;
+  /** bytes read so far over all the files the loader reads, and their total */
+  loaded: number;
+  total: number;
+}
+export type FileProgressCallback = (p: FileLoadProgress) => void;
+
+/** A short masked-LM pretraining run on a copy of the loaded model (the loaded model is not changed). */
+export interface PretrainProbeOptions {
+  /** optimisation steps, 1..MAX_PROBE_STEPS */
+  steps: number;
+  /** sequences per batch, 1..64 */
+  batchSize: number;
+  /** tokens per sequence including [CLS] and [SEP], 8..the model's max_position_embeddings */
+  seqLen: number;
+  /** peak learning rate (default 1e-4, no warm-up, linear decay as in `rapt pretrain`) */
+  lr?: number;
+  /** how many training texts to read from the built-in dataset (default 300) */
+  texts?: number;
+  /** the site's data folder URL (static/data/), resolved by the page; the worker cannot know the base path */
+  dataUrl?: string;
+  /** which built-in dataset to read (default: sotu-party when present, else the first) */
+  dataset?: string;
+  /** masking and batch order seed (default 1) */
+  seed?: number;
+}
+
+export interface PretrainProbeStep {
+  /** 1-based */
+  step: number;
+  /** mean cross-entropy over the masked positions of this step's batch, read back after the step */
+  loss: number;
+  /** wall-clock milliseconds of the step, including the loss readback */
+  ms: number;
+  lr: number;
+  /** non-padding tokens in the batch */
+  tokens: number;
+}
+export type PretrainStepCallback = (s: PretrainProbeStep) => void;
+
+export interface PretrainProbeResult {
+  losses: number[];
+  /** non-padding tokens processed per second over all the steps */
+  tokensPerSecond: number;
+  steps: PretrainProbeStep[];
+  batchSize: number;
+  seqLen: number;
+  /** the built-in dataset and file the texts came from, how many texts, and the packed sequences */
+  dataset: string;
+  file: string;
+  texts: number;
+  sequences: number;
+  /** pool buffers in use before the run and after everything was disposed (equal when nothing leaked) */
+  liveBuffers: { before: number; after: number };
+  /** wall-clock milliseconds of the whole call (texts, copy of the weights, steps, clean-up) */
+  ms: number;
+}
+
+/** The most steps one pretraining check may run (it is a check, not a training run: use `rapt pretrain`). */
+export const MAX_PROBE_STEPS = 50;
+
 /** The methods the service worker exposes (comlink turns each return value into a Promise). */
 export interface ServiceApi {
   /** Acquire the WebGPU device inside the worker. `onLost` is called (once) if the device goes away later. */
   init(onLost?: LostCallback): Promise<Outcome<AdapterSummary>>;
   /** Fetch config.json, model.safetensors and vocab.txt from the folder `url` and upload the weights. */
   loadModel(url: string, onProgress?: ProgressCallback, name?: string): Promise<Outcome<ModelInfo>>;
+  /**
+   * Load a model from user-picked files (a folder or several files; File objects cross by structured
+   * clone): config.json, model.safetensors (or an index and its shards), vocab.txt or tokenizer.json.
+   * On any error the previously loaded model stays loaded and working. `name` is the display name
+   * (the folder's name for a folder pick).
+   */
+  loadModelFiles(files: File[], onProgress?: FileProgressCallback, name?: string): Promise<Outcome<ModelInfo>>;
+  /**
+   * Run `steps` masked-LM training steps (the same MlmTrainer as `rapt pretrain`) on a separate copy
+   * of the loaded model's weights, on texts from a built-in dataset; report each step's loss; then
+   * dispose the copy and its optimizer state. The loaded model is not changed.
+   */
+  pretrainProbe(options: PretrainProbeOptions, onStep?: PretrainStepCallback): Promise<Outcome<PretrainProbeResult>>;
   /** Tokenize `texts` (one sequence each), run the encoder, and read back what the page shows. */
   forward(texts: string[]): Promise<Outcome<ForwardResult>>;
   /** Debug only: destroy the device to exercise the device-lost path. */

@@ -3,6 +3,12 @@
 // comlink (ServiceApi in src/lib/app/service-types.ts). Every method returns an Outcome — a value or
 // a ServiceError — so a failure arrives as data the page can show, never as a hang.
 //
+// Besides loading the built-in model from the site (loadModel), it loads a model from files the user
+// picked (loadModelFiles: the File objects arrive by structured clone and are read here, tensor by
+// tensor; a failed load leaves the previous model in place), and runs a short masked-LM pretraining
+// check on a copy of the loaded model (pretrainProbe, see ./pretrain-probe.ts). GPU work is serialized
+// (`exclusive`), so a forward pass never runs in the middle of a load or a training step.
+//
 // For now the texts are tokenized here; a later issue moves raw text to a separate client worker
 // that privatizes it first, and this worker will only ever see token ids.
 
@@ -15,21 +21,30 @@ import { tensorFrom, tidy, type Tensor } from '../engine';
 import { BertModel } from '../model/bert';
 import { parseBertConfig } from '../model/checkpoint/bert-config';
 import { assembleBertCheckpoint } from '../model/checkpoint/bert-checkpoint';
+import type { BertWeights } from '../model/checkpoint/bert-weights';
+import { loadBertFiles } from '../model/checkpoint/load-files';
 import { readSafetensors } from '../model/checkpoint/safetensors';
 import { BertTokenizer } from '../model/tokenizer';
 import { fetchBytes, fetchOptionalText, fetchText, ModelFetchError } from '../app/fetch-progress';
 import { hiddenNorms, mlmTopK, toRows, unpaddedLength } from '../app/forward-format';
+import { fetchProbeTexts, type ProbeTexts } from '../app/probe-texts';
 import { fail, ok, toServiceError } from '../app/service-errors';
 import type {
   AdapterSummary,
+  FileLoadProgress,
+  FileProgressCallback,
   ForwardResult,
   LostCallback,
   ModelInfo,
   Outcome,
+  PretrainProbeOptions,
+  PretrainProbeResult,
+  PretrainStepCallback,
   ProgressCallback,
   ServiceApi,
   ServiceError
 } from '../app/service-types';
+import { probeSettings, ProbeArgumentError, runPretrainProbe } from './pretrain-probe';
 
 /** Longest batch the page may send at once (each line of the textarea is one sequence). */
 const MAX_TEXTS = 16;
@@ -87,23 +102,333 @@ function releaseDevice(): void {
   old?.destroy();
 }
 
+/** Whether a model whose largest buffer is `largestBufferBytes` needs a new device (none yet, lost, or larger limits). */
+function needsNewDevice(largestBufferBytes: number): boolean {
+  if (!gpu || lostError) return true;
+  const limit = Math.min(gpu.device.limits.maxStorageBufferBindingSize, gpu.device.limits.maxBufferSize);
+  if (largestBufferBytes <= limit) return false;
+  const al = acquired!.adapter.limits;
+  // Over what the adapter offers: keep this device, and the tensor's own error will say so.
+  return largestBufferBytes <= Math.min(al.maxStorageBufferBindingSize, al.maxBufferSize);
+}
+
 async function deviceFor(largestBufferBytes: number): Promise<GpuContext> {
-  if (gpu && !lostError) {
-    const limit = Math.min(gpu.device.limits.maxStorageBufferBindingSize, gpu.device.limits.maxBufferSize);
-    if (largestBufferBytes <= limit) return gpu;
-    const al = acquired!.adapter.limits;
-    if (largestBufferBytes > Math.min(al.maxStorageBufferBindingSize, al.maxBufferSize)) return gpu; // the tensor's own error will say so
-    releaseDevice();
-  } else if (gpu) {
-    // Lost: start over on a fresh device.
-    releaseDevice();
-  }
+  if (gpu && !needsNewDevice(largestBufferBytes)) return gpu;
+  if (gpu) releaseDevice(); // lost, or its limits are too small: start over on a fresh device
   return setupDevice(largestBufferBytes);
 }
 
 function modelName(url: string): string {
   const parts = new URL(url).pathname.split('/').filter((s) => s.length > 0);
   return decodeURIComponent(parts[parts.length - 1] ?? url);
+}
+
+/** Bytes of the largest buffers a model needs: the word embeddings and the MLM logits of a full-length sequence. */
+function largestBuffer(weights: BertWeights): number {
+  const c = weights.config;
+  return 4 * c.vocab_size * Math.max(c.hidden_size, c.max_position_embeddings);
+}
+
+/**
+ * Upload `weights` and make them the loaded model. The model loaded before stays loaded until the
+ * new one is on the GPU, and comes back if the upload fails: when a larger device is needed, its
+ * weights are read back first and re-uploaded to the new device on failure. Nothing the user had
+ * is lost by a failed load.
+ */
+async function install(
+  weights: BertWeights,
+  tokenizer: BertTokenizer,
+  describe: (model: BertModel) => ModelInfo
+): Promise<ModelInfo> {
+  const largest = largestBuffer(weights);
+  const previous = loaded;
+  const backup = previous && needsNewDevice(largest) ? { weights: await previous.model.toWeights(), previous } : null;
+  const restore = async (ctx: GpuContext | null): Promise<void> => {
+    if (!backup || loaded || lostError) return;
+    try {
+      const target = ctx ?? (await setupDevice(largestBuffer(backup.weights)));
+      loaded = { ...backup.previous, model: new BertModel(target, backup.weights) };
+      await target.sync();
+    } catch (again) {
+      console.warn(`[rapt service] could not restore ${backup.previous.info.name}: ${(again as Error).message}`);
+    }
+  };
+  let ctx: GpuContext;
+  try {
+    ctx = await deviceFor(largest); // releases the old device (and the loaded model) when it must
+  } catch (e) {
+    await restore(null);
+    throw e;
+  }
+  let model: BertModel | null = null;
+  try {
+    model = new BertModel(ctx, weights);
+    await ctx.sync();
+  } catch (e) {
+    model?.dispose();
+    await restore(ctx);
+    throw e;
+  }
+  const info = describe(model);
+  const old = loaded;
+  loaded = { model, tokenizer, info };
+  if (old && old.model !== model) old.model.dispose();
+  return info;
+}
+
+/** One GPU job at a time: a forward pass never interleaves with a load or a training step. */
+let queue: Promise<unknown> = Promise.resolve();
+function exclusive<T>(job: () => Promise<T>): Promise<T> {
+  const run = queue.then(job, job);
+  queue = run.catch(() => {});
+  return run;
+}
+
+/** A callback across the comlink boundary that can neither block nor reject the caller (the page may be gone). */
+function detached<A>(cb: ((a: A) => void) | undefined): (a: A) => void {
+  return (a) => {
+    if (!cb) return;
+    Promise.resolve()
+      .then(() => cb(a))
+      .catch(() => {});
+  };
+}
+
+/** How loadBertFiles names a picked file in its progress reports and errors. */
+function displayPath(f: File): string {
+  const rel = (f as File & { webkitRelativePath?: string }).webkitRelativePath;
+  return rel && rel.length > 0 ? rel : f.name;
+}
+
+/**
+ * Turns loadBertFiles' running totals into per-file progress: a report for file F at running total
+ * L means F holds L minus the bytes of the files finished before it.
+ */
+function perFileProgress(files: File[], report: (p: FileLoadProgress) => void): (p: { file: string; loaded: number; total: number }) => void {
+  const sizes = new Map(files.map((f) => [displayPath(f), f.size]));
+  let finished = 0;
+  let current: string | null = null;
+  let currentStart = 0;
+  return (p) => {
+    if (p.file !== current) {
+      if (current !== null) finished = currentStart + (sizes.get(current) ?? 0);
+      current = p.file;
+      currentStart = finished;
+    }
+    const size = sizes.get(p.file) ?? 0;
+    report({ stage: 'read', file: p.file, fileLoaded: Math.min(size, Math.max(0, p.loaded - currentStart)), fileSize: size, loaded: p.loaded, total: p.total });
+  };
+}
+
+async function loadModelFromUrl(url: string, report: ProgressCallback, name?: string): Promise<Outcome<ModelInfo>> {
+  const t0 = performance.now();
+  try {
+    const base = url.endsWith('/') ? url : url + '/';
+    const configUrl = new URL('config.json', base).href;
+    const weightsUrl = new URL('model.safetensors', base).href;
+    const vocabUrl = new URL('vocab.txt', base).href;
+
+    report({ stage: 'config', loaded: 0, total: 1, file: 'config.json' });
+    const configText = await fetchText(configUrl);
+    const config = parseBertConfig(configText, configUrl);
+    report({ stage: 'config', loaded: 1, total: 1, file: 'config.json' });
+
+    const bytes = await fetchBytes(weightsUrl, (p) => report({ stage: 'weights', ...p, file: 'model.safetensors' }));
+
+    report({ stage: 'vocab', loaded: 0, total: 1, file: 'vocab.txt' });
+    const vocabTxt = await fetchOptionalText(vocabUrl);
+    const tokenizerJson = vocabTxt === null ? await fetchOptionalText(new URL('tokenizer.json', base).href) : null;
+    if (vocabTxt === null && tokenizerJson === null)
+      throw new ModelFetchError(`${base} has neither vocab.txt nor tokenizer.json (HTTP 404 for both)`, vocabUrl, 404);
+    report({ stage: 'vocab', loaded: 1, total: 1, file: vocabTxt !== null ? 'vocab.txt' : 'tokenizer.json' });
+
+    const contents = readSafetensors(bytes, { source: weightsUrl });
+    const checkpoint = assembleBertCheckpoint({
+      source: base,
+      configText,
+      configSource: configUrl,
+      tensors: contents.tensors,
+      weightsSource: weightsUrl,
+      metadata: contents.metadata,
+      vocabTxt,
+      tokenizerJson
+    });
+    const tokenizer = BertTokenizer.fromHfFiles(
+      { vocabTxt, tokenizerJson, config: configText },
+      { modelMaxLength: config.max_position_embeddings }
+    );
+
+    report({ stage: 'upload', loaded: 0, total: 1 });
+    const info = await install(checkpoint.weights, tokenizer, (model) => ({
+      url: base,
+      origin: 'builtin',
+      name: name ?? modelName(base),
+      layers: config.num_hidden_layers,
+      hidden: config.hidden_size,
+      heads: config.num_attention_heads,
+      intermediate: config.intermediate_size,
+      vocabSize: config.vocab_size,
+      maxPositions: config.max_position_embeddings,
+      parameterCount: model.parameterCount,
+      weightBytes: bytes.byteLength,
+      hasPooler: model.hasPooler,
+      hasMlmHead: model.hasMlmHead,
+      warnings: checkpoint.warnings,
+      loadMs: performance.now() - t0
+    }));
+    report({ stage: 'upload', loaded: 1, total: 1 });
+    report({ stage: 'done', loaded: 1, total: 1 });
+    return ok(info);
+  } catch (e) {
+    if (lostError) return fail(lostError);
+    return fail(toServiceError(e, 'model'));
+  }
+}
+
+async function loadModelFromFiles(files: File[], report: FileProgressCallback, name?: string): Promise<Outcome<ModelInfo>> {
+  const t0 = performance.now();
+  if (!Array.isArray(files) || files.some((f) => !(f instanceof File)))
+    return fail({ kind: 'invalid', message: 'loadModelFiles expects an array of File objects' });
+  try {
+    const checkpoint = await loadBertFiles(files, perFileProgress(files, report));
+    const config = checkpoint.config;
+    const tokenizer = BertTokenizer.fromHfFiles(
+      { vocabTxt: checkpoint.vocabTxt, tokenizerJson: checkpoint.tokenizerJson, config: checkpoint.configText },
+      { modelMaxLength: config.max_position_embeddings }
+    );
+    const total = files.reduce((a, f) => a + f.size, 0);
+    report({ stage: 'upload', fileLoaded: 0, fileSize: 0, loaded: total, total });
+    const paths = files.map(displayPath);
+    const display = name && name.trim().length > 0 ? name.trim() : 'your model';
+    const info = await install(checkpoint.weights, tokenizer, (model) => ({
+      url: `files:${display}`,
+      origin: 'files',
+      files: paths,
+      name: display,
+      layers: config.num_hidden_layers,
+      hidden: config.hidden_size,
+      heads: config.num_attention_heads,
+      intermediate: config.intermediate_size,
+      vocabSize: config.vocab_size,
+      maxPositions: config.max_position_embeddings,
+      parameterCount: model.parameterCount,
+      weightBytes: files.filter((f) => f.name.endsWith('.safetensors')).reduce((a, f) => a + f.size, 0),
+      hasPooler: model.hasPooler,
+      hasMlmHead: model.hasMlmHead,
+      warnings: checkpoint.warnings,
+      loadMs: performance.now() - t0
+    }));
+    report({ stage: 'done', fileLoaded: 0, fileSize: 0, loaded: total, total });
+    return ok(info);
+  } catch (e) {
+    if (lostError) return fail(lostError);
+    return fail(toServiceError(e, 'model'));
+  }
+}
+
+async function pretrainProbe(options: PretrainProbeOptions, onStep: PretrainStepCallback): Promise<Outcome<PretrainProbeResult>> {
+  const t0 = performance.now();
+  if (lostError) return fail(lostError);
+  if (!loaded || !gpu) return fail({ kind: 'no-model', message: 'no model is loaded yet: call loadModel first' });
+  const { model, tokenizer, info } = loaded;
+  const ctx = gpu;
+  if (!model.hasMlmHead)
+    return fail({
+      kind: 'unsupported',
+      message:
+        `${info.name} has no masked-LM head (its checkpoint holds no cls.predictions.* tensors), so it cannot be ` +
+        'trained with the masked-language-model objective. Load a BertForMaskedLM checkpoint (one with ' +
+        'cls.predictions.transform.dense, cls.predictions.transform.LayerNorm and cls.predictions.bias) to run this check.'
+    });
+  if (tokenizer.maskTokenId === null)
+    return fail({ kind: 'unsupported', message: `${info.name}'s vocabulary has no [MASK] token, so no position can be masked` });
+  const opts: Partial<PretrainProbeOptions> = options ?? {};
+  let settings: ReturnType<typeof probeSettings>;
+  try {
+    settings = probeSettings(opts, model.config.max_position_embeddings);
+  } catch (e) {
+    return fail({ kind: 'invalid', message: (e as Error).message, name: (e as Error).name });
+  }
+  let data: ProbeTexts;
+  try {
+    const dataUrl = opts.dataUrl ?? new URL('/data/', self.location.origin).href;
+    data = await fetchProbeTexts(dataUrl, settings.texts, opts.dataset);
+  } catch (e) {
+    return fail(toServiceError(e, 'data'));
+  }
+  try {
+    const result = await runPretrainProbe(ctx, model, tokenizer, data, settings, onStep);
+    return ok({ ...result, ms: performance.now() - t0 });
+  } catch (e) {
+    if (lostError || ctx.lost) return fail(lostError ?? toServiceError(ctx.lost));
+    if (e instanceof ProbeArgumentError) return fail({ kind: 'invalid', message: e.message, name: e.name });
+    return fail(toServiceError(e));
+  }
+}
+
+async function forward(texts: string[]): Promise<Outcome<ForwardResult>> {
+  if (lostError) return fail(lostError);
+  if (!loaded || !gpu) return fail({ kind: 'no-model', message: 'no model is loaded yet: call loadModel first' });
+  if (!Array.isArray(texts) || texts.length === 0 || texts.some((t) => typeof t !== 'string'))
+    return fail({ kind: 'internal', message: 'forward expects a non-empty array of strings' });
+  if (texts.length > MAX_TEXTS)
+    return fail({ kind: 'internal', message: `forward takes at most ${MAX_TEXTS} texts at once, got ${texts.length}` });
+  const { model, tokenizer } = loaded;
+  const ctx = gpu;
+  const t0 = performance.now();
+  try {
+    const maxLength = model.config.max_position_embeddings;
+    const enc = tokenizer.encodeBatch(texts, { padding: 'longest', truncation: true, maxLength });
+    const B = enc.input_ids.length;
+    const T = enc.input_ids[0].length;
+    const C = model.config.hidden_size;
+    const lengths = enc.attention_mask.map(unpaddedLength);
+    const ids = Int32Array.from(enc.input_ids.flat());
+    const types = Int32Array.from(enc.token_type_ids.flat());
+    const t1 = performance.now();
+
+    const out = tidy(() => {
+      const inputIds = tensorFrom(ctx, ids, [B, T], 'input_ids');
+      const tokenTypeIds = tensorFrom(ctx, types, [B, T], 'token_type_ids');
+      const { hidden } = model.forward({ inputIds, tokenTypeIds, attentionMask: enc.attention_mask });
+      const pooled = model.hasPooler ? model.pool(hidden) : null;
+      const logits = model.hasMlmHead ? model.mlmLogits(hidden) : null;
+      return { hidden, pooled, logits };
+    });
+    const owned: Tensor[] = [out.hidden, out.pooled, out.logits].filter((t): t is Tensor => t !== null);
+    let hiddenData: Float32Array;
+    let pooledData: Float32Array | null = null;
+    let logitsData: Float32Array | null = null;
+    let t2: number;
+    try {
+      await ctx.sync();
+      t2 = performance.now();
+      hiddenData = await out.hidden.readF32();
+      if (out.pooled) pooledData = await out.pooled.readF32();
+      if (out.logits) logitsData = await out.logits.readF32();
+    } finally {
+      for (const t of owned) t.dispose();
+    }
+    const t3 = performance.now();
+
+    const V = out.logits ? out.logits.dim(-1) : 0;
+    const idToToken = (id: number): string => tokenizer.idToToken(id) ?? `[${id}]`;
+    const result: ForwardResult = {
+      tokens: enc.input_ids.map((row, b) => row.slice(0, lengths[b]).map(idToToken)),
+      input_ids: enc.input_ids.map((row, b) => row.slice(0, lengths[b])),
+      hidden_norms: hiddenNorms(hiddenData, B, T, C, lengths),
+      pooler_output: pooledData ? toRows(pooledData, B, C) : null,
+      mlm_top5: logitsData ? mlmTopK(logitsData, B, T, V, lengths, idToToken, 5) : null,
+      shape: [B, T],
+      ms: 0,
+      timings: { tokenizeMs: t1 - t0, gpuMs: t2 - t1, readbackMs: t3 - t2 }
+    };
+    result.ms = performance.now() - t0;
+    return ok(result);
+  } catch (e) {
+    if (lostError || ctx.lost) return fail(lostError ?? toServiceError(ctx.lost));
+    return fail(toServiceError(e));
+  }
 }
 
 const api: ServiceApi = {
@@ -117,150 +442,20 @@ const api: ServiceApi = {
     }
   },
 
-  async loadModel(url: string, onProgress?: ProgressCallback, name?: string): Promise<Outcome<ModelInfo>> {
-    const t0 = performance.now();
-    const report: ProgressCallback = (p) => {
-      if (!onProgress) return;
-      Promise.resolve()
-        .then(() => onProgress(p))
-        .catch(() => {});
-    };
-    try {
-      const base = url.endsWith('/') ? url : url + '/';
-      const configUrl = new URL('config.json', base).href;
-      const weightsUrl = new URL('model.safetensors', base).href;
-      const vocabUrl = new URL('vocab.txt', base).href;
-
-      report({ stage: 'config', loaded: 0, total: 1, file: 'config.json' });
-      const configText = await fetchText(configUrl);
-      const config = parseBertConfig(configText, configUrl);
-      report({ stage: 'config', loaded: 1, total: 1, file: 'config.json' });
-
-      const bytes = await fetchBytes(weightsUrl, (p) => report({ stage: 'weights', ...p, file: 'model.safetensors' }));
-
-      report({ stage: 'vocab', loaded: 0, total: 1, file: 'vocab.txt' });
-      const vocabTxt = await fetchOptionalText(vocabUrl);
-      const tokenizerJson = vocabTxt === null ? await fetchOptionalText(new URL('tokenizer.json', base).href) : null;
-      if (vocabTxt === null && tokenizerJson === null)
-        throw new ModelFetchError(`${base} has neither vocab.txt nor tokenizer.json (HTTP 404 for both)`, vocabUrl, 404);
-      report({ stage: 'vocab', loaded: 1, total: 1, file: vocabTxt !== null ? 'vocab.txt' : 'tokenizer.json' });
-
-      const contents = readSafetensors(bytes, { source: weightsUrl });
-      const checkpoint = assembleBertCheckpoint({
-        source: base,
-        configText,
-        configSource: configUrl,
-        tensors: contents.tensors,
-        weightsSource: weightsUrl,
-        metadata: contents.metadata,
-        vocabTxt,
-        tokenizerJson
-      });
-      const tokenizer = BertTokenizer.fromHfFiles(
-        { vocabTxt, tokenizerJson, config: configText },
-        { modelMaxLength: config.max_position_embeddings }
-      );
-
-      report({ stage: 'upload', loaded: 0, total: 1 });
-      // The largest buffers: the word embeddings and the MLM logits of a full-length sequence.
-      const largest = 4 * config.vocab_size * Math.max(config.hidden_size, config.max_position_embeddings);
-      const ctx = await deviceFor(largest);
-      if (loaded) {
-        loaded.model.dispose();
-        loaded = null;
-      }
-      const model = new BertModel(ctx, checkpoint.weights);
-      await ctx.sync();
-      report({ stage: 'upload', loaded: 1, total: 1 });
-
-      const info: ModelInfo = {
-        url: base,
-        name: name ?? modelName(base),
-        layers: config.num_hidden_layers,
-        hidden: config.hidden_size,
-        heads: config.num_attention_heads,
-        intermediate: config.intermediate_size,
-        vocabSize: config.vocab_size,
-        maxPositions: config.max_position_embeddings,
-        parameterCount: model.parameterCount,
-        weightBytes: bytes.byteLength,
-        hasPooler: model.hasPooler,
-        hasMlmHead: model.hasMlmHead,
-        warnings: checkpoint.warnings,
-        loadMs: performance.now() - t0
-      };
-      loaded = { model, tokenizer, info };
-      report({ stage: 'done', loaded: 1, total: 1 });
-      return ok(info);
-    } catch (e) {
-      if (lostError) return fail(lostError);
-      return fail(toServiceError(e, 'model'));
-    }
+  loadModel(url: string, onProgress?: ProgressCallback, name?: string): Promise<Outcome<ModelInfo>> {
+    return exclusive(() => loadModelFromUrl(url, detached(onProgress), name));
   },
 
-  async forward(texts: string[]): Promise<Outcome<ForwardResult>> {
-    if (lostError) return fail(lostError);
-    if (!loaded || !gpu) return fail({ kind: 'no-model', message: 'no model is loaded yet: call loadModel first' });
-    if (!Array.isArray(texts) || texts.length === 0 || texts.some((t) => typeof t !== 'string'))
-      return fail({ kind: 'internal', message: 'forward expects a non-empty array of strings' });
-    if (texts.length > MAX_TEXTS)
-      return fail({ kind: 'internal', message: `forward takes at most ${MAX_TEXTS} texts at once, got ${texts.length}` });
-    const { model, tokenizer } = loaded;
-    const ctx = gpu;
-    const t0 = performance.now();
-    try {
-      const maxLength = model.config.max_position_embeddings;
-      const enc = tokenizer.encodeBatch(texts, { padding: 'longest', truncation: true, maxLength });
-      const B = enc.input_ids.length;
-      const T = enc.input_ids[0].length;
-      const C = model.config.hidden_size;
-      const lengths = enc.attention_mask.map(unpaddedLength);
-      const ids = Int32Array.from(enc.input_ids.flat());
-      const types = Int32Array.from(enc.token_type_ids.flat());
-      const t1 = performance.now();
+  loadModelFiles(files: File[], onProgress?: FileProgressCallback, name?: string): Promise<Outcome<ModelInfo>> {
+    return exclusive(() => loadModelFromFiles(files, detached(onProgress), name));
+  },
 
-      const out = tidy(() => {
-        const inputIds = tensorFrom(ctx, ids, [B, T], 'input_ids');
-        const tokenTypeIds = tensorFrom(ctx, types, [B, T], 'token_type_ids');
-        const { hidden } = model.forward({ inputIds, tokenTypeIds, attentionMask: enc.attention_mask });
-        const pooled = model.hasPooler ? model.pool(hidden) : null;
-        const logits = model.hasMlmHead ? model.mlmLogits(hidden) : null;
-        return { hidden, pooled, logits };
-      });
-      const owned: Tensor[] = [out.hidden, out.pooled, out.logits].filter((t): t is Tensor => t !== null);
-      let hiddenData: Float32Array;
-      let pooledData: Float32Array | null = null;
-      let logitsData: Float32Array | null = null;
-      let t2: number;
-      try {
-        await ctx.sync();
-        t2 = performance.now();
-        hiddenData = await out.hidden.readF32();
-        if (out.pooled) pooledData = await out.pooled.readF32();
-        if (out.logits) logitsData = await out.logits.readF32();
-      } finally {
-        for (const t of owned) t.dispose();
-      }
-      const t3 = performance.now();
+  pretrainProbe(options: PretrainProbeOptions, onStep?: PretrainStepCallback): Promise<Outcome<PretrainProbeResult>> {
+    return exclusive(() => pretrainProbe(options, detached(onStep)));
+  },
 
-      const V = out.logits ? out.logits.dim(-1) : 0;
-      const idToToken = (id: number): string => tokenizer.idToToken(id) ?? `[${id}]`;
-      const result: ForwardResult = {
-        tokens: enc.input_ids.map((row, b) => row.slice(0, lengths[b]).map(idToToken)),
-        input_ids: enc.input_ids.map((row, b) => row.slice(0, lengths[b])),
-        hidden_norms: hiddenNorms(hiddenData, B, T, C, lengths),
-        pooler_output: pooledData ? toRows(pooledData, B, C) : null,
-        mlm_top5: logitsData ? mlmTopK(logitsData, B, T, V, lengths, idToToken, 5) : null,
-        shape: [B, T],
-        ms: 0,
-        timings: { tokenizeMs: t1 - t0, gpuMs: t2 - t1, readbackMs: t3 - t2 }
-      };
-      result.ms = performance.now() - t0;
-      return ok(result);
-    } catch (e) {
-      if (lostError || ctx.lost) return fail(lostError ?? toServiceError(ctx.lost));
-      return fail(toServiceError(e));
-    }
+  forward(texts: string[]): Promise<Outcome<ForwardResult>> {
+    return exclusive(() => forward(texts));
   },
 
   async simulateDeviceLoss(): Promise<void> {
