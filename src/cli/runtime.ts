@@ -33,7 +33,12 @@ export function resolveModelDir(arg: string | undefined): string {
   const name = models.default ?? models.models[0]?.name;
   const entry = models.models.find((m) => m.name === name);
   if (!entry) throw new UsageError(`static/models/index.json names no default model`);
-  return join(REPO_ROOT, 'static', entry.path.replace(/^\/+/, ''));
+  // `path` is relative to static/models/ (src/lib/app/models-index.ts); a path relative to
+  // static/ (e.g. "models/x") is accepted too.
+  const rel = entry.path.replace(/^\/+/, '');
+  const dir = join(REPO_ROOT, 'static', 'models', rel);
+  const legacy = join(REPO_ROOT, 'static', rel);
+  return !existsSync(dir) && existsSync(legacy) ? legacy : dir;
 }
 
 export async function loadCheckpoint(arg: string | undefined): Promise<BertCheckpoint> {

@@ -36,6 +36,7 @@ export const PRETRAIN_OPTIONS = {
   'checkpoint-every': { type: 'string' },
   'log-every': { type: 'string' },
   seed: { type: 'string' },
+  'stop-at': { type: 'string' },
   resume: { type: 'boolean' }
 } as const;
 
@@ -70,6 +71,9 @@ export async function pretrain(a: Record<string, string | boolean | undefined>):
   const evalSeqs = num(a['eval-seqs'], 'eval-seqs', 256, { int: true, min: 1 });
   const ckEvery = num(a['checkpoint-every'], 'checkpoint-every', 50, { int: true, min: 1 });
   const logEvery = num(a['log-every'], 'log-every', 10, { int: true, min: 1 });
+  // --stop-at N: follow the schedule of --steps but end after step N (a shorter run that is
+  // still exactly reproducible: the schedule, batch order and masking depend on --steps and --seed).
+  const stopAt = Math.min(settings.steps, num(a['stop-at'], 'stop-at', settings.steps, { int: true, min: 1 }));
   const log = (s: string) => process.stderr.write(s + '\n');
 
   const hasCheckpoint = existsSync(join(out, 'checkpoint', 'state.json'));
@@ -131,28 +135,28 @@ export async function pretrain(a: Record<string, string | boolean | undefined>):
   let windowTokens = 0;
   let windowStart = performance.now();
   const firstStep = trainer.step;
-  while (trainer.step < settings.steps && !stop) {
+  while (trainer.step < stopAt && !stop) {
     const { loss, tokens, lr } = trainer.trainStep();
     windowTokens += tokens;
     const step = trainer.step;
-    if (step % logEvery === 0 || step === settings.steps) {
+    if (step % logEvery === 0 || step === stopAt) {
       const l = (await loss.readF32())[0];
       const secs = (performance.now() - windowStart) / 1000;
       const tps = windowTokens / secs;
       const perStep = (performance.now() - started) / 1000 / (step - firstStep);
-      const eta = perStep * (settings.steps - step);
-      log(`step ${step}/${settings.steps}  loss ${l.toFixed(4)}  lr ${lr.toExponential(2)}  ${tps.toFixed(0)} tokens/s  ETA ${fmtTime(eta)}`);
+      const eta = perStep * (stopAt - step);
+      log(`step ${step}/${stopAt}  loss ${l.toFixed(4)}  lr ${lr.toExponential(2)}  ${tps.toFixed(0)} tokens/s  ETA ${fmtTime(eta)}`);
       record({ kind: 'train', step, loss: l, lr, tokens_per_s: tps, tokens_seen: trainer.tokensSeen, wall_s: wall() });
       windowTokens = 0;
       windowStart = performance.now();
     }
     loss.dispose();
-    if (step % evalEvery === 0 || step === settings.steps) {
+    if (step % evalEvery === 0 || step === stopAt) {
       const ev = await trainer.evaluate(evalSet, settings.batchSize, 12345, unigram);
       log(`eval @ ${step}: masked accuracy ${(ev.masked_accuracy * 100).toFixed(2)}% (unigram ${(ev.unigram_accuracy! * 100).toFixed(2)}%), loss ${ev.loss.toFixed(4)}`);
       record({ kind: 'eval', step, ...ev, wall_s: wall() });
     }
-    if (step % ckEvery === 0 || step === settings.steps || stop) await checkpoint();
+    if (step % ckEvery === 0 || step === stopAt || stop) await checkpoint();
   }
   if (stop) {
     log(`rapt pretrain: checkpoint saved at step ${trainer.step}; continue with --resume`);
@@ -164,6 +168,7 @@ export async function pretrain(a: Record<string, string | boolean | undefined>):
     command: `rapt pretrain ${process.argv.slice(3).join(' ')}`,
     config,
     settings: { ...settings, seqLen },
+    stopped_at: trainer.step,
     corpus: corpus.map((c) => ({ name: c.name, texts: c.texts.length })),
     train_sequences: train.sequences.length,
     train_tokens: train.tokens,
