@@ -89,7 +89,7 @@ const card = {
   commands: [
     'npx tsx scripts/prepare-data.ts --seed 13',
     `npx tsx scripts/train-vocab.ts --out static/models/${name}/vocab.txt --size ${cfg.vocab_size}`,
-    `node bin/rapt.mjs pretrain --out static/models/${name} ${report.command.replace(/^rapt pretrain /, '').replace(/--out \S+ ?/, '')}`.trim()
+    `node bin/rapt.mjs pretrain --out static/models/${name} ${report.command.replace(/^rapt pretrain /, '').replace(/--out \S+ ?/, '').replace(/ ?--resume/, '')}`.trim()
   ],
   corpus: report.corpus,
   train_tokens: report.train_tokens,
@@ -118,11 +118,16 @@ md.push('```bash', ...card.commands, '```', '');
 md.push(`- Corpus: the training splits of the built-in datasets and Moby Dick (${report.corpus.map((c: { name: string; texts: number }) => `${c.name}: ${c.texts} texts`).join('; ')}), ${report.train_tokens.toLocaleString('en-US')} tokens packed into sequences of ${report.settings.seqLen}. Dev and test splits are held out.`);
 md.push(`- Objective: masked language modelling, 15% of tokens chosen, 80% → [MASK], 10% random, 10% unchanged; no dropout, no next-sentence prediction.`);
 md.push(`- Optimiser: AdamW (β = 0.9, 0.999, ε = 1e-6, weight decay ${report.settings.weightDecay} except biases and LayerNorm), peak learning rate ${report.settings.lr}, ${report.settings.warmup} warm-up steps then linear decay to 0, gradient clipping at norm ${report.settings.maxGradNorm}, batch ${report.settings.batchSize} × ${report.settings.seqLen}, ${report.settings.steps} steps, seed ${report.settings.seed}.`);
+if (report.stopped_at !== undefined && report.stopped_at < report.settings.steps)
+  md.push(`- Stopped at step ${report.stopped_at} of the ${report.settings.steps}-step schedule (\`--stop-at ${report.stopped_at}\`: the run was cut short to fit the time available on a 2-core machine without a GPU; the learning rate had decayed only to ${(report.settings.lr * (report.settings.steps - report.stopped_at) / (report.settings.steps - report.settings.warmup)).toExponential(2)}).`);
 md.push(`- Tokens seen: ${report.tokens_seen.toLocaleString('en-US')} (${(report.tokens_seen / report.train_tokens).toFixed(2)} epochs). Wall time: ${(report.wall_seconds / 60).toFixed(0)} min on ${report.machine.cpus} CPU cores (${report.machine.cpu_model}), WebGPU on ${report.machine.adapter} (no GPU).`, '');
 md.push('## Quality on held-out text', '');
 md.push('| split | masked-token accuracy | unigram baseline | ratio | masked tokens |', '|---|---|---|---|---|');
 md.push(`| dev | ${pct(report.held_out_dev.masked_accuracy)} | ${pct(report.held_out_dev.unigram_accuracy)} | ${(report.held_out_dev.masked_accuracy / report.held_out_dev.unigram_accuracy).toFixed(1)}× | ${report.held_out_dev.tokens} |`);
 if (evalTest) md.push(`| test | ${pct(evalTest.masked_accuracy)} | ${pct(evalTest.unigram_accuracy)} | ${(evalTest.masked_accuracy / evalTest.unigram_accuracy).toFixed(1)}× | ${evalTest.tokens} |`);
+const ratio = (evalTest ?? report.held_out_dev).masked_accuracy / (evalTest ?? report.held_out_dev).unigram_accuracy;
+if (ratio < 3)
+  md.push('', `**Below target.** The project asks for a masked-token accuracy of at least three times the unigram baseline's; this model reaches ${ratio.toFixed(1)}×. It has barely left the unigram plateau that masked-LM training goes through before it learns to use context: it needs many more tokens than a CPU session allows. Pretrain it longer on a GPU (the same command with more steps runs on any WebGPU adapter).`);
 md.push('', 'The unigram baseline always guesses the most frequent training token; both are measured on the same masked positions (`rapt eval-mlm --model builtin --split test`).', '');
 md.push('During training (dev subset):', '', '| step | masked accuracy | unigram | loss |', '|---|---|---|---|');
 for (const e of card.evals) md.push(`| ${e.step} | ${pct(e.masked_accuracy)} | ${pct(e.unigram_accuracy)} | ${e.loss} |`);
@@ -130,6 +135,6 @@ md.push('', '## Nearest neighbours in the embedding table', '', 'Cosine similari
 md.push('| word | nearest five |', '|---|---|');
 for (const n of neighbours) md.push(`| ${n.word} | ${n.neighbours.map((x) => `${x.token} (${x.cosine})`).join(', ')} |`);
 md.push('', '## Limitations', '');
-md.push('A small model trained briefly on a few megabytes of text: it knows function words and common collocations of e-mail, political speeches and Moby Dick, little else. It is for demonstrating and testing privacy-preserving prompt tuning on a CPU, not for real use.', '');
+md.push('A small model trained briefly on a few megabytes of text (e-mail, political speeches, Moby Dick). Its embeddings still mostly encode how frequent a token is (the neighbours above are other frequent tokens, not synonyms), and its masked-token predictions are only somewhat better than guessing the most frequent token. It is for demonstrating and testing privacy-preserving prompt tuning on a CPU, not for real use.', '');
 writeFileSync(join(dir, 'README.md'), md.join('\n'));
 console.log(`wrote ${join(dir, 'README.md')} and card.json`);

@@ -3,7 +3,7 @@
 // a lost device is reported instead of hanging.
 
 import { expect, test, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { loadBertFolder } from '../../src/lib/model/checkpoint/load-folder-node';
 import { bertForwardF64 } from '../../src/lib/model/reference/bert-f64';
 import { BertTokenizer } from '../../src/lib/model/tokenizer';
@@ -32,8 +32,14 @@ function collectErrors(page: Page): string[] {
 }
 
 /** What the page should show for `text` on the served model, computed in float64 on the CPU. */
+/** The model static/models/index.json names as the default (what the page loads first). */
+function defaultModel(): { name: string; path: string } {
+  const index = JSON.parse(readFileSync('static/models/index.json', 'utf8')) as { default: string; models: { name: string; path: string }[] };
+  return index.models.find((m) => m.name === index.default)!;
+}
+
 async function reference(text: string) {
-  const ck = await loadBertFolder('static/models/tiny-random');
+  const ck = await loadBertFolder('static/models/' + defaultModel().path);
   const tok = BertTokenizer.fromHfFiles({ vocabTxt: ck.vocabTxt, config: ck.configText }, { modelMaxLength: ck.config.max_position_embeddings });
   const enc = tok.encodeBatch([text]);
   const out = bertForwardF64(ck.weights, { inputIds: enc.input_ids, tokenTypeIds: enc.token_type_ids, attentionMask: enc.attention_mask });
@@ -67,14 +73,16 @@ test.describe('home with WebGPU', () => {
     }
     await expect(page.getByTestId('adapter-limits').locator('[data-limit="maxStorageBufferBindingSize"]')).not.toBeEmpty();
 
-    // The model from static/models/index.json (tiny-random: 2 layers, hidden 32, 4 heads, 1000 tokens).
+    // The default model from static/models/index.json, as its config.json describes it.
+    const def = defaultModel();
+    const cfg = JSON.parse(readFileSync(`static/models/${def.path}/config.json`, 'utf8'));
     await expect(page.getByTestId('model')).toBeVisible();
     await expect(page.getByTestId('home')).toHaveAttribute('data-phase', 'ready');
-    await expect(page.getByTestId('model-name')).toHaveText('tiny-random');
-    await expect(page.getByTestId('model-layers')).toHaveText('2');
-    await expect(page.getByTestId('model-hidden')).toHaveText('32');
-    await expect(page.getByTestId('model-heads')).toHaveText('4');
-    await expect(page.getByTestId('model-vocab')).toContainText('1,000');
+    await expect(page.getByTestId('model-name')).toHaveText(def.name);
+    await expect(page.getByTestId('model-layers')).toHaveText(String(cfg.num_hidden_layers));
+    await expect(page.getByTestId('model-hidden')).toHaveText(String(cfg.hidden_size));
+    await expect(page.getByTestId('model-heads')).toHaveText(String(cfg.num_attention_heads));
+    await expect(page.getByTestId('model-vocab')).toContainText(cfg.vocab_size.toLocaleString('en-US'));
     const params = Number(await page.getByTestId('model-params').getAttribute('data-count'));
     expect(params).toBeGreaterThan(0);
 
