@@ -7,6 +7,7 @@ import { forward } from './commands/forward';
 import { bench } from './commands/bench';
 import { pretrain, PRETRAIN_OPTIONS } from './commands/pretrain';
 import { evalMlm, EVAL_MLM_OPTIONS } from './commands/eval-mlm';
+import { privatize, PRIVATIZE_OPTIONS } from './commands/privatize';
 
 const USAGE = `rapt <command> [options]
 
@@ -15,11 +16,16 @@ const USAGE = `rapt <command> [options]
                                          FILE: JSON array of strings or [text, text_pair]
   forward  --model DIR|builtin --texts FILE
                                          last_hidden_state, pooler_output, mlm_top5 as JSON
-  bench [--json] [--only pt-step,fwd,matmul] [--config tiny|small] [--steps N] [--warmup N] [--profile]
+  bench [--json] [--only pt-step,fwd,privatize,matmul] [--config tiny|small] [--steps N] [--warmup N] [--profile]
   pretrain --out DIR [--vocab FILE] [--layers 2 --hidden 128 --heads 2 --ffn 512 --seq 64]
            [--batch 32 --steps 2000 --lr 1e-3 --warmup 100 --weight-decay 0.01 --clip 1]
-           [--eval-every 200 --eval-seqs 256 --checkpoint-every 50 --log-every 10 --seed 1] [--resume]
+           [--eval-every 200 --eval-seqs 256 --checkpoint-every 50 --log-every 10 --seed 1] [--stop-at N] [--resume]
   eval-mlm --model DIR|builtin [--split test|dev] [--seq 128] [--batch 32] [--limit N]
+  privatize --model DIR|builtin --mechanism dchi|laplace|santext|santext+|custext
+           (--eta E | --epsilon E) [--clip C] [--no-project] [--p P --w W] [--k K] [--seed S]
+           (--text "…" | --ids ID,ID,… [--trials N] [--top K])
+                                         privatized tokens, guarantee and read-outs as JSON;
+                                         --seed makes the run reproducible and NOT PRIVATE
 
 The JSON outputs are documented in README.md.`;
 
@@ -29,7 +35,8 @@ const commands: Record<string, (args: Record<string, string | boolean | undefine
   forward: (a) => forward(a as { model?: string; texts?: string }),
   bench: (a) => bench(a as { json?: boolean; only?: string; config?: string; steps?: string; warmup?: string; profile?: boolean }),
   pretrain: (a) => pretrain(a),
-  'eval-mlm': (a) => evalMlm(a)
+  'eval-mlm': (a) => evalMlm(a),
+  privatize: (a) => privatize(a)
 };
 
 const COMMON_OPTIONS = {
@@ -45,7 +52,8 @@ const COMMON_OPTIONS = {
 
 const OPTIONS: Record<string, Record<string, { type: 'string' | 'boolean' }>> = {
   pretrain: PRETRAIN_OPTIONS,
-  'eval-mlm': EVAL_MLM_OPTIONS
+  'eval-mlm': EVAL_MLM_OPTIONS,
+  privatize: PRIVATIZE_OPTIONS
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -22,7 +22,7 @@ export interface MechanismSpec {
   k?: number;
   /**
    * Fixed seed for reproducibility. When set, outputs are labelled NOT PRIVATE: anyone
-   * with the seed can replay the noise. Without it, every run draws a fresh 128-bit key
+   * with the seed can replay the noise. Without it, every run draws a fresh 64-bit Philox key
    * from crypto.getRandomValues.
    */
   seed?: number;

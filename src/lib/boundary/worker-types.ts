@@ -1,0 +1,58 @@
+// The comlink APIs of the two boundary workers, as the page sees them. Every method returns an
+// Outcome (a value or an error as data), so a failure shows on the page instead of hanging it.
+import type { MechanismName, MechanismSpec } from '../privacy/types';
+import type { PrivatizeOutput } from './client';
+import type { BoundaryLogExport } from './log';
+
+export interface BoundaryFailure {
+  /** 'input': the user's text or spec; 'boundary': a message the service refused; 'model': loading; 'internal': anything else */
+  kind: 'input' | 'boundary' | 'model' | 'gpu' | 'internal';
+  message: string;
+  /** the error class name (BoundaryError, MechanismSpecError, …) */
+  name?: string;
+}
+
+export type BoundaryOutcome<T> = { ok: true; value: T } | { ok: false; error: BoundaryFailure };
+
+export interface ClientModelInfo {
+  url: string;
+  /** rows and width of the embedding table */
+  V: number;
+  C: number;
+  /** ids a mechanism may output (the real vocabulary) */
+  candidates: number;
+  maxPositions: number;
+  /** true when only the word embeddings were fetched (HTTP Range) */
+  ranged: boolean;
+  weightBytes: number;
+  mechanisms: MechanismName[];
+  adapter: string;
+  ms: number;
+}
+
+/** The CLIENT worker (client.worker.ts): the only worker that ever holds raw text. */
+export interface ClientWorkerApi {
+  /** Fetch the vocabulary and word embeddings of the model folder at modelUrl; acquire a WebGPU device. */
+  init(modelUrl: string): Promise<BoundaryOutcome<ClientModelInfo>>;
+  /** Raw texts in; a PrivatizedBatch (for the service) and details (for this page only) out. */
+  privatize(texts: string[], spec: MechanismSpec): Promise<BoundaryOutcome<PrivatizeOutput>>;
+}
+
+export interface ReceiveReceipt {
+  /** the BoundaryLog entry number */
+  seq: number;
+  shape: [number, number];
+}
+
+/** A service-side endpoint that takes PrivatizedBatches (the test service worker implements it). */
+export interface BoundaryServiceApi {
+  /** the model's vocabulary size (ids ≥ it are refused) */
+  setVocabSize(v: number): Promise<void>;
+  /** hand over a batch: validated, logged, and (in the real service) fed to the model */
+  receive(batch: unknown): Promise<BoundaryOutcome<ReceiveReceipt>>;
+  /** the BoundaryLog: what the service saw */
+  log(): Promise<BoundaryLogExport>;
+  /** every message event that reached the worker, as it arrived (structured clones) */
+  received(): Promise<unknown[]>;
+  clear(): Promise<void>;
+}

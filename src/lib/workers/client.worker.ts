@@ -1,0 +1,101 @@
+// The CLIENT worker: the one place in the browser that holds the user's raw text (see
+// ../shared/design.md, "The boundary"). It loads only what privatization needs — the vocabulary
+// and the word embeddings (fetch-table.ts: HTTP Range when the server allows it) — acquires its
+// own WebGPU device for the noise and nearest-token kernels, and turns texts into a
+// PrivatizedBatch (token ids only; see ../boundary/batch.ts) plus per-token details.
+// The page hands the batch to the service worker and keeps the details for its own display;
+// nothing in this worker talks to the service.
+
+import * as Comlink from 'comlink';
+import { acquireBrowserDevice } from '../gpu/device-browser';
+import { GpuContext } from '../gpu/context';
+import { useViteShaderLoader } from '../gpu/shader-source-vite';
+import { PrivacyClient, PrivatizeInputError, type PrivatizeOutput } from '../boundary/client';
+import { availableMechanisms } from '../boundary/factory';
+import { fetchPrivacyModel } from '../boundary/fetch-table';
+import { MechanismSpecError } from '../boundary/spec';
+import { BoundaryError } from '../boundary/batch';
+import type { BoundaryFailure, BoundaryOutcome, ClientModelInfo, ClientWorkerApi } from '../boundary/worker-types';
+import type { MechanismSpec } from '../privacy/types';
+
+let gpu: GpuContext | null = null;
+let client: PrivacyClient | null = null;
+let lost: string | null = null;
+
+function failure(e: unknown, fallback: BoundaryFailure['kind'] = 'internal'): { ok: false; error: BoundaryFailure } {
+  const err = e as Error;
+  const kind: BoundaryFailure['kind'] =
+    e instanceof PrivatizeInputError || e instanceof MechanismSpecError ? 'input' : e instanceof BoundaryError ? 'boundary' : fallback;
+  return { ok: false, error: { kind, message: err?.message ?? String(e), name: err?.name } };
+}
+
+/** One privatization at a time (they share the device and the cached privatizer). */
+let queue: Promise<unknown> = Promise.resolve();
+function exclusive<T>(job: () => Promise<T>): Promise<T> {
+  const run = queue.then(job, job);
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function init(modelUrl: string): Promise<BoundaryOutcome<ClientModelInfo>> {
+  const t0 = performance.now();
+  let model;
+  try {
+    model = await fetchPrivacyModel(modelUrl);
+  } catch (e) {
+    return failure(e, 'model');
+  }
+  try {
+    useViteShaderLoader();
+    client?.dispose();
+    client = null;
+    gpu?.destroy();
+    gpu = null;
+    const acquired = await acquireBrowserDevice({ largestBufferBytes: 4 * model.table.V * model.table.C });
+    const ctx = new GpuContext(acquired);
+    gpu = ctx;
+    lost = null;
+    void acquired.lost.then((err) => {
+      if (gpu !== ctx) return;
+      lost = err.message;
+      client = null;
+    });
+    client = new PrivacyClient(ctx, model.table, model.tokenizer, { maxLength: model.config.max_position_embeddings });
+    const a = ctx.summary;
+    return {
+      ok: true,
+      value: {
+        url: model.url,
+        V: model.table.V,
+        C: model.table.C,
+        candidates: model.table.candidates.length,
+        maxPositions: model.config.max_position_embeddings,
+        ranged: model.ranged,
+        weightBytes: model.weightBytes,
+        mechanisms: availableMechanisms(),
+        adapter: [a.vendor, a.architecture, a.description].filter((s) => s).join(' · ') || 'WebGPU adapter',
+        ms: performance.now() - t0
+      }
+    };
+  } catch (e) {
+    return failure(e, 'gpu');
+  }
+}
+
+async function privatize(texts: string[], spec: MechanismSpec): Promise<BoundaryOutcome<PrivatizeOutput>> {
+  if (lost) return { ok: false, error: { kind: 'gpu', message: `the client worker's GPU device was lost (${lost}): call init again` } };
+  if (!client) return { ok: false, error: { kind: 'input', message: 'no model loaded in the client worker yet: call init(modelUrl) first' } };
+  const c = client;
+  try {
+    return { ok: true, value: await c.privatize(texts, spec) };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+const api: ClientWorkerApi = {
+  init: (modelUrl) => exclusive(() => init(modelUrl)),
+  privatize: (texts, spec) => exclusive(() => privatize(texts, spec))
+};
+
+Comlink.expose(api);
