@@ -116,7 +116,7 @@ md.push('Sized so that prompt tuning is interactive in a browser on SwiftShader 
 md.push('## How it was made', '');
 md.push('```bash', ...card.commands, '```', '');
 md.push(`- Corpus: the training splits of the built-in datasets and Moby Dick (${report.corpus.map((c: { name: string; texts: number }) => `${c.name}: ${c.texts} texts`).join('; ')}), ${report.train_tokens.toLocaleString('en-US')} tokens packed into sequences of ${report.settings.seqLen}. Dev and test splits are held out.`);
-if (vocabReport) md.push(`- Vocabulary: WordPiece trained on the same training corpus (\`vocab-report.json\`). 8192 pieces: ${vocabSentence(vocabReport)}`);
+if (vocabReport) md.push(`- Vocabulary: WordPiece trained on the same training corpus (\`vocab-report.json\`), ${cfg.vocab_size} pieces, chosen from a sweep — ${vocabSentence(vocabReport)}`);
 md.push(`- Objective: masked language modelling, 15% of tokens chosen, 80% → [MASK], 10% random, 10% unchanged; no dropout, no next-sentence prediction.`);
 md.push(`- Optimiser: AdamW (β = 0.9, 0.999, ε = 1e-6, weight decay ${report.settings.weightDecay} except biases and LayerNorm), peak learning rate ${report.settings.lr}, ${report.settings.warmup} warm-up steps then linear decay to 0, gradient clipping at norm ${report.settings.maxGradNorm}, batch ${report.settings.batchSize} × ${report.settings.seqLen}, ${report.settings.steps} steps, seed ${report.settings.seed}.`);
 if (report.stopped_at !== undefined && report.stopped_at < report.settings.steps)
