@@ -92,14 +92,7 @@ export class MlmTrainer {
     const C = this.model.config.hidden_size;
     const ids = tensorFrom(this.gpu, batch.inputIds, [B, T], 'input_ids');
     const { hidden } = this.model.forward({ inputIds: ids, attentionMask: batch.attentionMask });
-    const positions: number[] = [];
-    const targets: number[] = [];
-    batch.labels.forEach((l, i) => {
-      if (l >= 0) {
-        positions.push(i);
-        targets.push(l);
-      }
-    });
+    const { positions, targets } = maskedTargets(batch);
     const flat = reshapeMove(hidden, [B * T, C]);
     const picked = gatherRows(flat, tensorFrom(this.gpu, Int32Array.from(positions), [positions.length], 'masked_positions'), 'masked_hidden');
     const logits = this.model.mlmLogits(picked);
@@ -167,14 +160,7 @@ export async function evaluateMlm(
   const C = model.config.hidden_size;
   for (let i = 0; i < seqs.length; i += batchSize) {
     const batch = maskBatch(seqs.slice(i, i + batchSize), spec, rng);
-    const positions: number[] = [];
-    const targets: number[] = [];
-    batch.labels.forEach((l, k) => {
-      if (l >= 0) {
-        positions.push(k);
-        targets.push(l);
-      }
-    });
+    const { positions, targets } = maskedTargets(batch);
     const out = noGrad(() =>
       tidy(() => {
         const ids = tensorFrom(gpu, batch.inputIds, [batch.B, batch.T], 'input_ids');
@@ -211,4 +197,17 @@ export async function evaluateMlm(
     loss: total ? lossSum / total : 0,
     tokens: total
   };
+}
+
+/** Flat positions of the predicted tokens in a masked batch and their original ids. */
+function maskedTargets(batch: MaskedBatch): { positions: number[]; targets: number[] } {
+  const positions: number[] = [];
+  const targets: number[] = [];
+  batch.labels.forEach((l, i) => {
+    if (l >= 0) {
+      positions.push(i);
+      targets.push(l);
+    }
+  });
+  return { positions, targets };
 }
