@@ -7,6 +7,7 @@
 
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
+import { collectErrors } from './helpers';
 
 const SECRET = 'zebrafinch';
 const TEXT = `the whale swam past a ${SECRET} near the ship`;
@@ -14,15 +15,6 @@ const TEXT = `the whale swam past a ${SECRET} near the ship`;
 async function screenshot(page: Page): Promise<void> {
   mkdirSync('test-results/screenshots', { recursive: true });
   await page.screenshot({ path: 'test-results/screenshots/boundary.png', fullPage: true });
-}
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  return errors;
 }
 
 /** Every string value (not key) in v. */

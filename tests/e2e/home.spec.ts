@@ -8,28 +8,9 @@ import { loadBertFolder } from '../../src/lib/model/checkpoint/load-folder-node'
 import { bertForwardF64 } from '../../src/lib/model/reference/bert-f64';
 import { BertTokenizer } from '../../src/lib/model/tokenizer';
 import { hiddenNorms, mlmTopK } from '../../src/lib/app/forward-format';
+import { CHROMIUM, NO_WEBGPU_ARGS, collectErrors } from './helpers';
 
 const SCREENSHOTS = 'test-results/screenshots';
-const CHROMIUM = process.env.RAPT_CHROMIUM ?? '/usr/bin/chromium';
-// playwright.config.ts's arguments, minus --enable-unsafe-webgpu.
-const NO_WEBGPU_ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-  '--disable-gpu'
-];
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  return errors;
-}
 
 /** What the page should show for `text` on the served model, computed in float64 on the CPU. */
 /** The model static/models/index.json names as the default (what the page loads first). */

@@ -10,6 +10,7 @@ import { readSafetensors, writeSafetensors } from '../../src/lib/model/checkpoin
 import { bertForwardF64 } from '../../src/lib/model/reference/bert-f64';
 import { BertTokenizer } from '../../src/lib/model/tokenizer';
 import { hiddenNorms } from '../../src/lib/app/forward-format';
+import { collectErrors } from './helpers';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const FIXTURE = 'tests/fixtures/tiny-bert';
@@ -30,15 +31,6 @@ function editedWeights(edit: (t: Record<string, { dtype: 'F32'; shape: number[];
   for (const [name, t] of Object.entries(tensors)) out[name] = { dtype: 'F32', shape: [...t.shape], data: Float32Array.from(t.data) };
   edit(out);
   return Buffer.from(writeSafetensors(out));
-}
-
-function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
-  });
-  return errors;
 }
 
 async function screenshot(page: Page, name: string): Promise<void> {
