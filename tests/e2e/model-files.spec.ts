@@ -1,16 +1,15 @@
 // "Use your own model" and the "Pretraining check" on the built site in Debian's Chromium:
 // picked files go to the service worker, which loads them (or names what is wrong with them while
-// the model loaded before keeps working), and a few masked-LM steps run on a copy of the loaded
-// model without changing it.
+// the model loaded before keeps working), and to the client worker, which privatizes with the
+// same model's vocabulary and embeddings; a few masked-LM steps run on a copy of the loaded
+// model without changing it. Runs use a fixed privatization seed (NOT PRIVATE, labelled so) so
+// that the same text gives the same ids before and after a change.
 
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { loadBertFolder } from '../../src/lib/model/checkpoint/load-folder-node';
 import { readSafetensors, writeSafetensors } from '../../src/lib/model/checkpoint/safetensors';
-import { bertForwardF64 } from '../../src/lib/model/reference/bert-f64';
-import { BertTokenizer } from '../../src/lib/model/tokenizer';
-import { hiddenNorms } from '../../src/lib/app/forward-format';
 import { collectErrors } from './helpers';
+import { referenceOnIds } from './reference';
 
 const SCREENSHOTS = 'test-results/screenshots';
 const FIXTURE = 'tests/fixtures/tiny-bert';
@@ -38,30 +37,40 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `${SCREENSHOTS}/${name}.png`, fullPage: true });
 }
 
+/** The privatization seed of every run here (reproducible ids; the page labels such runs NOT PRIVATE). */
+const SEED = '7';
+
 async function openHome(page: Page): Promise<string> {
   await page.goto('/');
   await expect(page.getByTestId('home')).toHaveAttribute('data-phase', 'ready');
   await expect(page.getByTestId('model-source')).toHaveAttribute('data-origin', 'builtin');
+  await page.getByTestId('seed').fill(SEED);
   return page.getByTestId('model-name').innerText();
 }
 
 interface Forward {
+  /** the ids the client sent and the service ran on (the first sequence) */
+  ids: number[];
   tokens: string[];
   norms: number[];
   /** the MLM table at the selected position: [id, logit] best first, or null without an MLM head */
   top: [number, number][] | null;
 }
 
-/** Runs the forward pass on the textarea's text and reads what the page shows. */
+/** Privatizes the textarea's text, runs the forward pass on it, and reads what the page shows. */
 async function runForward(page: Page): Promise<Forward> {
   const timing = page.getByTestId('timing');
   const before = (await timing.count()) > 0 ? await timing.getAttribute('data-ms') : null;
-  const button = page.getByRole('button', { name: 'Run forward pass' });
+  const button = page.getByRole('button', { name: 'Privatize and run forward pass' });
   await expect(button).toBeEnabled();
   await button.click();
   // A new result: the timing line is (re)drawn with another duration.
   await expect(timing).toHaveAttribute('data-ms', before === null ? /\d/ : new RegExp(`^(?!${before.replace('.', '\\.')}$)`));
-  await expect(page.getByRole('button', { name: 'Run forward pass' })).toBeEnabled();
+  await expect(page.getByRole('button', { name: 'Privatize and run forward pass' })).toBeEnabled();
+  await expect(page.getByTestId('run-error')).toHaveCount(0);
+  const ids = JSON.parse((await page.getByTestId('result').getAttribute('data-input-ids')) ?? '[]') as number[];
+  // The service ran on exactly the ids the client sent.
+  expect(JSON.parse((await page.getByTestId('client-tokens').first().getAttribute('data-sent-ids')) ?? '[]')).toEqual(ids);
   const tokens = page.getByTestId('token');
   const shown = await tokens.evaluateAll((els) => els.map((el) => el.getAttribute('data-token') ?? ''));
   const norms = await tokens.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-norm'))));
@@ -70,20 +79,7 @@ async function runForward(page: Page): Promise<Forward> {
     (await rows.count()) > 0
       ? await rows.evaluateAll((trs) => trs.map((r) => [Number(r.getAttribute('data-id')), Number(r.getAttribute('data-logit'))] as [number, number]))
       : null;
-  return { tokens: shown, norms, top };
-}
-
-/** Hidden-state norms of `text` on the fixture model in float64 on the CPU. */
-async function fixtureNorms(text: string): Promise<{ tokens: string[]; norms: number[] }> {
-  const ck = await loadBertFolder(FIXTURE);
-  const tok = BertTokenizer.fromHfFiles({ vocabTxt: ck.vocabTxt, config: ck.configText }, { modelMaxLength: ck.config.max_position_embeddings });
-  const enc = tok.encodeBatch([text]);
-  const out = bertForwardF64(ck.weights, { inputIds: enc.input_ids, tokenTypeIds: enc.token_type_ids, attentionMask: enc.attention_mask });
-  const T = enc.input_ids[0].length;
-  return {
-    tokens: enc.input_ids[0].map((id) => tok.idToToken(id) ?? String(id)),
-    norms: hiddenNorms(out.lastHiddenState, 1, T, ck.config.hidden_size, [T])[0]
-  };
+  return { ids, tokens: shown, norms, top };
 }
 
 function maxRelDiff(a: number[], b: number[]): number {
@@ -114,9 +110,16 @@ test('loads a model from picked files and a picked folder, runs it, and goes bac
   await expect(page.getByTestId('files-error')).toHaveCount(0);
   await expect(page.getByTestId('back-to-builtin')).toBeVisible();
 
-  // A forward pass on it: the same numbers as the float64 reference of the fixture.
+  // The client worker read the same files: its table is the fixture's (vocabulary 1000, hidden 32).
+  await expect(page.getByTestId('client-status')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId('client-status')).toContainText('1,000 × 32');
+
+  // A privatized forward pass on it: ids of the fixture's vocabulary, and the same numbers as the
+  // float64 reference of the fixture on those ids.
   const fwd = await runForward(page);
-  const ref = await fixtureNorms(await page.getByTestId('input-text').inputValue());
+  await expect(page.getByTestId('not-private')).toContainText('NOT PRIVATE');
+  expect(Math.max(...fwd.ids)).toBeLessThan(1000);
+  const ref = await referenceOnIds(FIXTURE, fwd.ids);
   expect(fwd.tokens).toEqual(ref.tokens);
   const worst = maxRelDiff(fwd.norms, ref.norms);
   expect(worst, `max relative difference of the hidden-state norms: ${worst}`).toBeLessThan(1e-3);
@@ -146,8 +149,13 @@ test('loads a model from picked files and a picked folder, runs it, and goes bac
   await expectLoaded(page, builtin);
   await expect(source).toHaveAttribute('data-origin', 'builtin');
   await expect(page.getByTestId('back-to-builtin')).toHaveCount(0);
+  await expect(page.getByTestId('client-status')).toHaveAttribute('data-state', 'ready');
+  await expect(page.getByTestId('client-status')).not.toContainText('1,000 × 32');
   const back = await runForward(page);
   expect(back.top![0][1], `top candidate after going back ${JSON.stringify(back.top)}`).toBeLessThan(50);
+  // Every batch the service received was privatized with the seed and logged.
+  await expect(page.getByTestId('service-saw')).toHaveAttribute('data-accepted', '3');
+  await expect(page.getByTestId('service-saw')).toHaveAttribute('data-refused', '0');
   expect(errors, errors.join('\n')).toEqual([]);
 });
 

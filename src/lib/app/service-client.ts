@@ -3,6 +3,8 @@
 // Browser only: call from onMount / $effect, never at import time.
 
 import * as Comlink from 'comlink';
+import type { PrivatizedBatch } from '../boundary/batch';
+import type { BoundaryLogExport } from '../boundary/log';
 import type {
   AdapterSummary,
   FileLoadProgress,
@@ -23,7 +25,10 @@ export interface ServiceClient {
   /** Files go to the worker by structured clone (a File is a handle: its bytes are read there). */
   loadModelFiles(files: File[], onProgress: (p: FileLoadProgress) => void, name?: string): Promise<Outcome<ModelInfo>>;
   pretrainProbe(options: PretrainProbeOptions, onStep: (s: PretrainProbeStep) => void): Promise<Outcome<PretrainProbeResult>>;
-  forward(texts: string[]): Promise<Outcome<ForwardResult>>;
+  /** A PrivatizedBatch from the client worker (token ids only); anything else is refused, and logged as refused. */
+  forward(batch: PrivatizedBatch): Promise<Outcome<ForwardResult>>;
+  /** What the service saw: its BoundaryLog. */
+  boundaryLog(): Promise<Outcome<BoundaryLogExport>>;
   simulateDeviceLoss(): Promise<void>;
   terminate(): void;
 }
@@ -63,7 +68,8 @@ export function startServiceWorker(): ServiceClient {
     loadModel: (url, onProgress, name) => call(() => remote.loadModel(url, Comlink.proxy(onProgress), name)),
     loadModelFiles: (files, onProgress, name) => call(() => remote.loadModelFiles(files, Comlink.proxy(onProgress), name)),
     pretrainProbe: (options, onStep) => call(() => remote.pretrainProbe(options, Comlink.proxy(onStep))),
-    forward: (texts) => call(() => remote.forward(texts)),
+    forward: (batch) => call(() => remote.forward(batch)),
+    boundaryLog: () => call(async () => ({ ok: true, value: await remote.boundaryLog() })),
     simulateDeviceLoss: () => remote.simulateDeviceLoss(),
     terminate: () => {
       remote[Comlink.releaseProxy]();

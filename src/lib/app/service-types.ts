@@ -1,8 +1,14 @@
 // The service worker's API as the page sees it (src/lib/workers/service.worker.ts implements it,
 // src/lib/app/service-client.ts wraps it with comlink). Plain data only: everything here crosses
 // postMessage by structured clone. No GPU types, so the page can import it before WebGPU exists.
+//
+// The service is the language model's side of the client/service boundary (../shared/design.md):
+// nothing computed from the user's text reaches it except a PrivatizedBatch (token ids only, made
+// by the client worker), and every batch it receives is logged in its BoundaryLog.
 
 import type { AdapterSummary } from '../gpu/device';
+import type { BatchMechanism, PrivatizedBatch } from '../boundary/batch';
+import type { BoundaryLogExport } from '../boundary/log';
 
 export type { AdapterSummary };
 
@@ -24,6 +30,8 @@ export type ServiceErrorKind =
   | 'data'
   /** the arguments of a call are out of range: the message names the argument and its limits */
   | 'invalid'
+  /** a message the boundary refused: not a well-formed PrivatizedBatch (e.g. it carried text); the refusal is logged */
+  | 'boundary'
   /** anything else (a bug): the message says what */
   | 'internal';
 
@@ -81,10 +89,11 @@ export interface ModelInfo {
 /** [token id, token, logit] */
 export type MlmCandidate = [number, string, number];
 
+/** What the service computed for one PrivatizedBatch. Token strings are the service vocabulary's names for the ids it received. */
 export interface ForwardResult {
-  /** tokens of each text, without padding */
+  /** the received (privatized) ids of each sequence as the service's vocabulary names them, without padding */
   tokens: string[][];
-  /** ids of each text, without padding */
+  /** the received ids of each sequence, without padding */
   input_ids: number[][];
   /** ‖last_hidden_state[b, t]‖₂ for each unpadded position */
   hidden_norms: number[][];
@@ -94,9 +103,14 @@ export interface ForwardResult {
   mlm_top5: MlmCandidate[][][] | null;
   /** padded batch shape [B, T] that ran on the GPU */
   shape: [number, number];
-  /** wall-clock milliseconds for the whole call (tokenize + GPU forward + readback) */
+  /** the mechanism the batch says made it (never a seed), and whether a fixed seed was used (NOT PRIVATE) */
+  mechanism: BatchMechanism;
+  seeded: boolean;
+  /** the BoundaryLog entry this batch made (BoundaryLogEntry.seq) */
+  logSeq: number;
+  /** wall-clock milliseconds for the whole call (boundary check + GPU forward + readback) */
   ms: number;
-  timings: { tokenizeMs: number; gpuMs: number; readbackMs: number };
+  timings: { boundaryMs: number; gpuMs: number; readbackMs: number };
 }
 
 export type LostCallback = (error: ServiceError) => void;
@@ -190,8 +204,15 @@ export interface ServiceApi {
    * dispose the copy and its optimizer state. The loaded model is not changed.
    */
   pretrainProbe(options: PretrainProbeOptions, onStep?: PretrainStepCallback): Promise<Outcome<PretrainProbeResult>>;
-  /** Tokenize `texts` (one sequence each), run the encoder, and read back what the page shows. */
-  forward(texts: string[]): Promise<Outcome<ForwardResult>>;
+  /**
+   * Run the encoder on a PrivatizedBatch (token ids only; made by the client worker) and read back
+   * what the page shows. The batch is checked first (assertPrivatizedBatch, ids within the loaded
+   * model's vocabulary) and logged, accepted or refused; anything else — a string, an object with
+   * a text field, strings among the ids — fails with kind 'boundary' and is logged as a refusal.
+   */
+  forward(batch: PrivatizedBatch): Promise<Outcome<ForwardResult>>;
+  /** The BoundaryLog: every message forward() received, as the service saw it ("what the service saw"). */
+  boundaryLog(): Promise<BoundaryLogExport>;
   /** Debug only: destroy the device to exercise the device-lost path. */
   simulateDeviceLoss(): Promise<void>;
 }

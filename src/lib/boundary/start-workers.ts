@@ -59,6 +59,7 @@ export function startClientWorker(): ClientWorker {
   const g = guard<ClientWorkerApi>(worker, 'client');
   return {
     init: (url: string) => g.outcome(() => g.remote.init(url)),
+    initFiles: (files: File[], name?: string) => g.outcome(() => g.remote.initFiles(files, name)),
     privatize: (texts: string[], spec: MechanismSpec) => g.outcome(() => g.remote.privatize(texts, spec)),
     terminate: g.terminate
   };

@@ -15,6 +15,7 @@ export interface BoundaryFailure {
 export type BoundaryOutcome<T> = { ok: true; value: T } | { ok: false; error: BoundaryFailure };
 
 export interface ClientModelInfo {
+  /** the model folder's URL, or "files:" + a display name for files the user picked */
   url: string;
   /** rows and width of the embedding table */
   V: number;
@@ -34,6 +35,12 @@ export interface ClientModelInfo {
 export interface ClientWorkerApi {
   /** Fetch the vocabulary and word embeddings of the model folder at modelUrl; acquire a WebGPU device. */
   init(modelUrl: string): Promise<BoundaryOutcome<ClientModelInfo>>;
+  /**
+   * The same from model files the user picked (config.json, model.safetensors or an index and its
+   * shards, vocab.txt or tokenizer.json): the files the service loaded, so that both sides share
+   * one vocabulary. On failure the table loaded before stays in use.
+   */
+  initFiles(files: File[], name?: string): Promise<BoundaryOutcome<ClientModelInfo>>;
   /** Raw texts in; a PrivatizedBatch (for the service) and details (for this page only) out. */
   privatize(texts: string[], spec: MechanismSpec): Promise<BoundaryOutcome<PrivatizeOutput>>;
 }

@@ -2,7 +2,9 @@
 // ../shared/design.md, "The boundary"). It loads only what privatization needs — the vocabulary
 // and the word embeddings (fetch-table.ts: HTTP Range when the server allows it) — acquires its
 // own WebGPU device for the noise and nearest-token kernels, and turns texts into a
-// PrivatizedBatch (token ids only; see ../boundary/batch.ts) plus per-token details.
+// PrivatizedBatch (token ids only; see ../boundary/batch.ts) plus per-token details. For a model
+// the user picked as files (initFiles), it reads the same files the service loaded, so both sides
+// share one vocabulary and the ids it sends are ids of the service's model.
 // The page hands the batch to the service worker and keeps the details for its own display;
 // nothing in this worker talks to the service.
 
@@ -13,6 +15,11 @@ import { useViteShaderLoader } from '../gpu/shader-source-vite';
 import { PrivacyClient, PrivatizeInputError, type PrivatizeOutput } from '../boundary/client';
 import { availableMechanisms } from '../boundary/factory';
 import { fetchPrivacyModel } from '../boundary/fetch-table';
+import { makePrivacyTable } from '../boundary/table';
+import { loadBertFiles } from '../model/checkpoint/load-files';
+import { BertTokenizer } from '../model/tokenizer';
+import type { BertConfig } from '../model/checkpoint/bert-config';
+import type { EmbeddingTable } from '../privacy/types';
 import { MechanismSpecError } from '../boundary/spec';
 import { BoundaryError } from '../boundary/batch';
 import type { BoundaryFailure, BoundaryOutcome, ClientModelInfo, ClientWorkerApi } from '../boundary/worker-types';
@@ -37,14 +44,18 @@ function exclusive<T>(job: () => Promise<T>): Promise<T> {
   return run;
 }
 
-async function init(modelUrl: string): Promise<BoundaryOutcome<ClientModelInfo>> {
-  const t0 = performance.now();
-  let model;
-  try {
-    model = await fetchPrivacyModel(modelUrl);
-  } catch (e) {
-    return failure(e, 'model');
-  }
+/** What install() needs: the table, its tokenizer, and how the page should describe where it came from. */
+interface TableSource {
+  url: string;
+  config: BertConfig;
+  tokenizer: BertTokenizer;
+  table: EmbeddingTable;
+  ranged: boolean;
+  weightBytes: number;
+}
+
+/** Replace the loaded table: a fresh device sized for it, and a PrivacyClient on it. */
+async function install(model: TableSource, t0: number): Promise<BoundaryOutcome<ClientModelInfo>> {
   try {
     useViteShaderLoader();
     client?.dispose();
@@ -82,6 +93,43 @@ async function init(modelUrl: string): Promise<BoundaryOutcome<ClientModelInfo>>
   }
 }
 
+async function init(modelUrl: string): Promise<BoundaryOutcome<ClientModelInfo>> {
+  const t0 = performance.now();
+  let model;
+  try {
+    model = await fetchPrivacyModel(modelUrl);
+  } catch (e) {
+    return failure(e, 'model');
+  }
+  return install(model, t0);
+}
+
+async function initFiles(files: File[], name?: string): Promise<BoundaryOutcome<ClientModelInfo>> {
+  const t0 = performance.now();
+  if (!Array.isArray(files) || files.some((f) => !(f instanceof File)))
+    return { ok: false, error: { kind: 'input', message: 'initFiles expects an array of File objects' } };
+  let model: TableSource;
+  try {
+    const ckpt = await loadBertFiles(files);
+    const tokenizer = BertTokenizer.fromHfFiles(
+      { vocabTxt: ckpt.vocabTxt, tokenizerJson: ckpt.tokenizerJson, config: ckpt.configText },
+      { modelMaxLength: ckpt.config.max_position_embeddings }
+    );
+    const display = name && name.trim().length > 0 ? name.trim() : 'your model';
+    model = {
+      url: `files:${display}`,
+      config: ckpt.config,
+      tokenizer,
+      table: makePrivacyTable(ckpt, tokenizer),
+      ranged: false,
+      weightBytes: files.filter((f) => f.name.endsWith('.safetensors')).reduce((n, f) => n + f.size, 0)
+    };
+  } catch (e) {
+    return failure(e, 'model');
+  }
+  return install(model, t0);
+}
+
 async function privatize(texts: string[], spec: MechanismSpec): Promise<BoundaryOutcome<PrivatizeOutput>> {
   if (lost) return { ok: false, error: { kind: 'gpu', message: `the client worker's GPU device was lost (${lost}): call init again` } };
   if (!client) return { ok: false, error: { kind: 'input', message: 'no model loaded in the client worker yet: call init(modelUrl) first' } };
@@ -95,6 +143,7 @@ async function privatize(texts: string[], spec: MechanismSpec): Promise<Boundary
 
 const api: ClientWorkerApi = {
   init: (modelUrl) => exclusive(() => init(modelUrl)),
+  initFiles: (files, name) => exclusive(() => initFiles(files, name)),
   privatize: (texts, spec) => exclusive(() => privatize(texts, spec))
 };
 

@@ -9,15 +9,20 @@
 // check on a copy of the loaded model (pretrainProbe, see ./pretrain-probe.ts). GPU work is serialized
 // (`exclusive`), so a forward pass never runs in the middle of a load or a training step.
 //
-// For now the texts are tokenized here; a later issue moves raw text to a separate client worker
-// that privatizes it first, and this worker will only ever see token ids.
+// The boundary: this worker never sees the user's text. forward() takes only a PrivatizedBatch
+// (token ids made by the CLIENT worker, ../boundary/batch.ts); every message it gets goes through
+// ServiceInbox first — assertPrivatizedBatch, ids within the loaded model's vocabulary — and is
+// recorded in the BoundaryLog, accepted or refused (a refusal by its error, never its contents);
+// boundaryLog() hands the log to the page ("what the service saw"). The other calls carry the
+// model (a folder URL, or the files the user picked) and the location of the public built-in
+// datasets; ./service-args.ts checks that they carry nothing else. The tokenizer here only names
+// the ids it received and packs the public training texts of the pretraining check.
 
 import * as Comlink from 'comlink';
 import { acquireBrowserDevice } from '../gpu/device-browser';
 import type { AcquiredDevice } from '../gpu/device';
 import { GpuContext } from '../gpu/context';
 import { useViteShaderLoader } from '../gpu/shader-source-vite';
-import { tensorFrom, tidy, type Tensor } from '../engine';
 import { BertModel } from '../model/bert';
 import { parseBertConfig } from '../model/checkpoint/bert-config';
 import { assembleBertCheckpoint } from '../model/checkpoint/bert-checkpoint';
@@ -26,7 +31,6 @@ import { loadBertFiles } from '../model/checkpoint/load-files';
 import { readSafetensors } from '../model/checkpoint/safetensors';
 import { BertTokenizer } from '../model/tokenizer';
 import { fetchBytes, fetchOptionalText, fetchText, ModelFetchError } from '../app/fetch-progress';
-import { hiddenNorms, mlmTopK, toRows, unpaddedLength } from '../app/forward-format';
 import { fetchProbeTexts, type ProbeTexts } from '../app/probe-texts';
 import { fail, ok, toServiceError } from '../app/service-errors';
 import type {
@@ -44,10 +48,18 @@ import type {
   ServiceApi,
   ServiceError
 } from '../app/service-types';
+import { BoundaryError, type PrivatizedBatch } from '../boundary/batch';
+import type { BoundaryLogExport } from '../boundary/log';
+import { ServiceInbox, type ModelInput } from './boundary-service';
+import { runBatchForward } from './batch-forward';
 import { probeSettings, ProbeArgumentError, runPretrainProbe } from './pretrain-probe';
+import { checkDisplayName, checkProbeOptions, checkUrl } from './service-args';
 
-/** Longest batch the page may send at once (each line of the textarea is one sequence). */
-const MAX_TEXTS = 16;
+/** Most sequences one forward pass takes (each line of the page's textarea is one sequence). */
+const MAX_SEQUENCES = 16;
+
+/** The one way privatized input enters this worker: validates, logs, unpacks. */
+const inbox = new ServiceInbox();
 
 interface Loaded {
   model: BertModel;
@@ -172,6 +184,7 @@ async function install(
   const info = describe(model);
   const old = loaded;
   loaded = { model, tokenizer, info };
+  inbox.setVocabSize(model.config.vocab_size);
   if (old && old.model !== model) old.model.dispose();
   return info;
 }
@@ -366,62 +379,50 @@ async function pretrainProbe(options: PretrainProbeOptions, onStep: PretrainStep
   }
 }
 
-async function forward(texts: string[]): Promise<Outcome<ForwardResult>> {
+/** A failure of a call's arguments (not a batch): kind 'invalid', naming the argument. */
+function invalid<T>(e: unknown): Outcome<T> {
+  const err = e as Error;
+  return fail({ kind: 'invalid', message: err?.message ?? String(e), name: err?.name });
+}
+
+/**
+ * The boundary: validate and log `message` (ServiceInbox). Returns the model input, or the
+ * refusal as a ServiceError of kind 'boundary' (already in the log).
+ */
+function admit(message: unknown): { input: ModelInput } | { error: ServiceError } {
+  try {
+    return { input: inbox.receive(message) };
+  } catch (e) {
+    if (e instanceof BoundaryError) return { error: { kind: 'boundary', message: e.message, name: e.name } };
+    return { error: toServiceError(e) };
+  }
+}
+
+async function forward(message: unknown): Promise<Outcome<ForwardResult>> {
+  const t0 = performance.now();
+  // Every message is checked and logged first, whatever state the model is in: the log is what crossed.
+  const admitted = admit(message);
+  if ('error' in admitted) return fail(admitted.error);
+  const input = admitted.input;
   if (lostError) return fail(lostError);
   if (!loaded || !gpu) return fail({ kind: 'no-model', message: 'no model is loaded yet: call loadModel first' });
-  if (!Array.isArray(texts) || texts.length === 0 || texts.some((t) => typeof t !== 'string'))
-    return fail({ kind: 'internal', message: 'forward expects a non-empty array of strings' });
-  if (texts.length > MAX_TEXTS)
-    return fail({ kind: 'internal', message: `forward takes at most ${MAX_TEXTS} texts at once, got ${texts.length}` });
+  const [B, T] = input.shape;
+  if (B > MAX_SEQUENCES) return fail({ kind: 'invalid', message: `forward takes at most ${MAX_SEQUENCES} sequences at once, got ${B}` });
   const { model, tokenizer } = loaded;
+  const maxT = model.config.max_position_embeddings;
+  if (T > maxT)
+    return fail({ kind: 'invalid', message: `the batch's sequences are ${T} tokens long; ${loaded.info.name} takes at most ${maxT} (max_position_embeddings)` });
   const ctx = gpu;
-  const t0 = performance.now();
+  const t1 = performance.now();
   try {
-    const maxLength = model.config.max_position_embeddings;
-    const enc = tokenizer.encodeBatch(texts, { padding: 'longest', truncation: true, maxLength });
-    const B = enc.input_ids.length;
-    const T = enc.input_ids[0].length;
-    const C = model.config.hidden_size;
-    const lengths = enc.attention_mask.map(unpaddedLength);
-    const ids = Int32Array.from(enc.input_ids.flat());
-    const types = Int32Array.from(enc.token_type_ids.flat());
-    const t1 = performance.now();
-
-    const out = tidy(() => {
-      const inputIds = tensorFrom(ctx, ids, [B, T], 'input_ids');
-      const tokenTypeIds = tensorFrom(ctx, types, [B, T], 'token_type_ids');
-      const { hidden } = model.forward({ inputIds, tokenTypeIds, attentionMask: enc.attention_mask });
-      const pooled = model.hasPooler ? model.pool(hidden) : null;
-      const logits = model.hasMlmHead ? model.mlmLogits(hidden) : null;
-      return { hidden, pooled, logits };
-    });
-    const owned: Tensor[] = [out.hidden, out.pooled, out.logits].filter((t): t is Tensor => t !== null);
-    let hiddenData: Float32Array;
-    let pooledData: Float32Array | null = null;
-    let logitsData: Float32Array | null = null;
-    let t2: number;
-    try {
-      await ctx.sync();
-      t2 = performance.now();
-      hiddenData = await out.hidden.readF32();
-      if (out.pooled) pooledData = await out.pooled.readF32();
-      if (out.logits) logitsData = await out.logits.readF32();
-    } finally {
-      for (const t of owned) t.dispose();
-    }
-    const t3 = performance.now();
-
-    const V = out.logits ? out.logits.dim(-1) : 0;
-    const idToToken = (id: number): string => tokenizer.idToToken(id) ?? `[${id}]`;
+    const out = await runBatchForward(ctx, model, tokenizer, input);
     const result: ForwardResult = {
-      tokens: enc.input_ids.map((row, b) => row.slice(0, lengths[b]).map(idToToken)),
-      input_ids: enc.input_ids.map((row, b) => row.slice(0, lengths[b])),
-      hidden_norms: hiddenNorms(hiddenData, B, T, C, lengths),
-      pooler_output: pooledData ? toRows(pooledData, B, C) : null,
-      mlm_top5: logitsData ? mlmTopK(logitsData, B, T, V, lengths, idToToken, 5) : null,
-      shape: [B, T],
+      ...out,
+      mechanism: input.mechanism,
+      seeded: input.seeded,
+      logSeq: input.entry.seq,
       ms: 0,
-      timings: { tokenizeMs: t1 - t0, gpuMs: t2 - t1, readbackMs: t3 - t2 }
+      timings: { boundaryMs: t1 - t0, ...out.timings }
     };
     result.ms = performance.now() - t0;
     return ok(result);
@@ -443,19 +444,43 @@ const api: ServiceApi = {
   },
 
   loadModel(url: string, onProgress?: ProgressCallback, name?: string): Promise<Outcome<ModelInfo>> {
-    return exclusive(() => loadModelFromUrl(url, detached(onProgress), name));
+    let folder: string;
+    try {
+      folder = checkUrl(url, 'loadModel: url', self.location.href).href;
+      checkDisplayName(name, 'loadModel: name');
+    } catch (e) {
+      return Promise.resolve(invalid(e));
+    }
+    return exclusive(() => loadModelFromUrl(folder, detached(onProgress), name));
   },
 
   loadModelFiles(files: File[], onProgress?: FileProgressCallback, name?: string): Promise<Outcome<ModelInfo>> {
+    try {
+      checkDisplayName(name, 'loadModelFiles: name');
+    } catch (e) {
+      return Promise.resolve(invalid(e));
+    }
     return exclusive(() => loadModelFromFiles(files, detached(onProgress), name));
   },
 
   pretrainProbe(options: PretrainProbeOptions, onStep?: PretrainStepCallback): Promise<Outcome<PretrainProbeResult>> {
-    return exclusive(() => pretrainProbe(options, detached(onStep)));
+    let checked: PretrainProbeOptions;
+    try {
+      checked = checkProbeOptions(options, self.location.origin) as PretrainProbeOptions;
+    } catch (e) {
+      return Promise.resolve(invalid(e));
+    }
+    return exclusive(() => pretrainProbe(checked, detached(onStep)));
   },
 
-  forward(texts: string[]): Promise<Outcome<ForwardResult>> {
-    return exclusive(() => forward(texts));
+  forward(batch: PrivatizedBatch): Promise<Outcome<ForwardResult>> {
+    // Typed as a PrivatizedBatch for the page; checked as the unknown it is (it came by postMessage).
+    const message: unknown = batch;
+    return exclusive(() => forward(message));
+  },
+
+  async boundaryLog(): Promise<BoundaryLogExport> {
+    return inbox.log.toJSON();
   },
 
   async simulateDeviceLoss(): Promise<void> {
