@@ -18,10 +18,12 @@ import {
   gatherRows,
   concatSeq,
   sliceSeq,
-  reshapeMove
+  reshapeMove,
+  withView
 } from '../engine';
 import type { BertConfig } from './checkpoint/bert-config';
 import type { BertWeights, LayerNormParams, LinearParams, Param } from './checkpoint/bert-weights';
+import type { HookedProjection, LayerHooks } from './layer-hooks';
 
 /** torch.finfo(float32).min: HF's additive value for masked keys. */
 export const MASKED = -3.4028234663852886e38;
@@ -54,6 +56,8 @@ export interface BertInputs {
   attentionMask?: ArrayLike<number>[];
   /** soft prompt [P, C] (shared) or [B, P, C], prepended to the word embeddings */
   prompt?: Tensor;
+  /** PEFT hooks into every layer: key/value prefixes (prefix tuning), projection deltas (LoRA) */
+  hooks?: LayerHooks;
 }
 
 export class BertModel {
@@ -175,17 +179,26 @@ export class BertModel {
     return matmul(x, l.weight, { transB: true, bias: l.bias, name });
   }
 
-  /** One post-LN transformer block. `kvPrefix` (prefix tuning) is prepended to K and V. */
-  layer(i: number, h: Tensor, mask: Tensor | null, kvPrefix?: { key: Tensor; value: Tensor }): Tensor {
+  /**
+   * One post-LN transformer block. `hooks` (PEFT) may prepend key/value prefixes and add
+   * low-rank updates to the projections; `mask` then covers the prefix positions too.
+   */
+  layer(i: number, h: Tensor, mask: Tensor | null, hooks?: LayerHooks): Tensor {
     const l = this.layers[i];
     const eps = this.config.layer_norm_eps;
     const n = `l${i}`;
-    const q = this.dense(h, l.query, n + '.q');
-    let k = this.dense(h, l.key, n + '.k');
-    let v = this.dense(h, l.value, n + '.v');
-    if (kvPrefix) {
-      k = concatSeq(kvPrefix.key, k, n + '.k_prefixed');
-      v = concatSeq(kvPrefix.value, v, n + '.v_prefixed');
+    const proj = (lin: Linear, which: HookedProjection, name: string): Tensor => {
+      const y = this.dense(h, lin, name);
+      const d = hooks?.delta?.(i, which, h);
+      return d ? add(y, d, name + '+delta') : y;
+    };
+    const q = proj(l.query, 'query', n + '.q');
+    let k = proj(l.key, 'key', n + '.k');
+    let v = proj(l.value, 'value', n + '.v');
+    if (hooks?.prefix && hooks.prefixLength > 0) {
+      const pre = hooks.prefix(i);
+      k = concatSeq(pre.key, k, n + '.k_prefixed');
+      v = concatSeq(pre.value, v, n + '.v_prefixed');
     }
     const ctx = attention(q, k, v, mask, this.config.num_attention_heads, n + '.attn');
     const a = layerNorm(add(this.dense(ctx, l.attnOut, n + '.attn_out'), h, n + '.res1'), l.attnNorm.weight, l.attnNorm.bias, eps, n + '.ln1');
@@ -197,13 +210,15 @@ export class BertModel {
     return this.layers.length;
   }
 
-  /** last_hidden_state [B, P + T, C]. Intermediates are released by the caller's tidy(). */
+  /** last_hidden_state [B, P + T, C] (prefix positions are keys only). Intermediates are released by the caller's tidy(). */
   forward(inputs: BertInputs): { hidden: Tensor; mask: Tensor } {
     const [B, T] = inputs.inputIds.shape;
     const P = inputs.prompt ? (inputs.prompt.rank === 2 ? inputs.prompt.dim(0) : inputs.prompt.dim(1)) : 0;
-    const mask = this.additiveMask(B, T, inputs.attentionMask, P);
+    // Keys are [prefix; prompt; tokens]: prefix and prompt positions are always attended.
+    const K = inputs.hooks?.prefix ? inputs.hooks.prefixLength : 0;
+    const mask = this.additiveMask(B, T, inputs.attentionMask, K + P);
     let h = this.embed(inputs);
-    for (let i = 0; i < this.layers.length; i++) h = this.layer(i, h, mask);
+    for (let i = 0; i < this.layers.length; i++) h = this.layer(i, h, mask, inputs.hooks);
     return { hidden: h, mask };
   }
 
@@ -215,12 +230,35 @@ export class BertModel {
     return tanh(this.dense(first, this.pooler, 'pooler'), 'pooled');
   }
 
-  /** MLM logits [..., V] for hidden states [..., C]. */
-  mlmLogits(hidden: Tensor): Tensor {
+  private mlmParts() {
     if (!this.mlmTransform || !this.mlmNorm || !this.mlmBias || !this.mlmDecoder)
       throw new Error('this checkpoint has no MLM head (cls.predictions.*)');
-    const t = layerNorm(gelu(this.dense(hidden, this.mlmTransform, 'mlm.dense')), this.mlmNorm.weight, this.mlmNorm.bias, this.config.layer_norm_eps, 'mlm.norm');
-    return matmul(t, this.mlmDecoder, { transB: true, bias: this.mlmBias, name: 'mlm.logits' });
+    return { transform: this.mlmTransform, norm: this.mlmNorm, bias: this.mlmBias, decoder: this.mlmDecoder };
+  }
+
+  /** The MLM head's transform: LayerNorm(GELU(dense(h))) for hidden states [..., C]. */
+  mlmTransformed(hidden: Tensor): Tensor {
+    const m = this.mlmParts();
+    return layerNorm(gelu(this.dense(hidden, m.transform, 'mlm.dense')), m.norm.weight, m.norm.bias, this.config.layer_norm_eps, 'mlm.norm');
+  }
+
+  /** MLM logits [..., V] for hidden states [..., C]. */
+  mlmLogits(hidden: Tensor): Tensor {
+    const m = this.mlmParts();
+    return matmul(this.mlmTransformed(hidden), m.decoder, { transB: true, bias: m.bias, name: 'mlm.logits' });
+  }
+
+  /**
+   * MLM logits restricted to some vocabulary ids (a verbalizer's label words): [N, K] for
+   * hidden [N, C] and ids [K] (i32, from tensorFrom). Equal to mlmLogits(hidden)[:, ids].
+   */
+  mlmLogitsFor(hidden: Tensor, ids: Tensor): Tensor {
+    const m = this.mlmParts();
+    const K = ids.size;
+    const rows = gatherRows(m.decoder, ids, 'mlm.label_rows');
+    const b = withView(m.bias, [m.bias.size, 1], (v) => gatherRows(v, ids, 'mlm.label_bias'));
+    const bias = reshapeMove(b, [K]);
+    return matmul(this.mlmTransformed(hidden), rows, { transB: true, bias, name: 'mlm.label_logits' });
   }
 
   /** Read every parameter back into a BertWeights (for saving in the Hugging Face layout). */

@@ -41,6 +41,20 @@
 //
 // Layouts: row-major Float64Array, last_hidden_state [B, T, H], pooler_output [B, H],
 // mlm logits [B, T, V], attentions [B, heads, T, T].
+//
+// Parameter-efficient tuning (optional inputs; none of them is part of HF BertModel, they follow
+// the papers and src/lib/peft; S = P + T below):
+//  soft prompt (Lester et al. 2021), prompt [P, H] shared by the batch: the word embeddings of
+//    the sequence become [prompt; word_embeddings(input_ids)] (S rows); positions run 0…S−1,
+//    token types are 0 on the prompt rows; prompt keys are always attended. Outputs cover all S
+//    positions (last_hidden_state [B, S, H], the pooler reads position 0, the first prompt row).
+//  prefix tuning (Li & Liang 2021; P-tuning v2), per layer ℓ key/value prefixes Kₚ,ℓ, Vₚ,ℓ [Pk, H]:
+//    K_ℓ = [Kₚ,ℓ; X W_kᵀ + b_k],  V_ℓ = [Vₚ,ℓ; X W_vᵀ + b_v]  ([B, Pk + S, H]); prefix keys are
+//    always attended; queries (and every output) stay the S sequence positions. The prefixes are
+//    the same for every example and are split into heads like any key/value (head h owns
+//    columns h·d … h·d+d−1). attentions are then [B, heads, S, Pk + S].
+//  LoRA (Hu et al. 2021), per layer and projection (query/key/value) A [r, H], B [H, r]:
+//    y = x W_projᵀ + b + (α/r) · (x Aᵀ) Bᵀ, for every row x of the layer input.
 
 import type { BertWeights, LayerNormParams, LinearParams } from '../checkpoint/bert-weights';
 
@@ -170,6 +184,23 @@ export function softmaxInPlace(row: Float64Array): void {
   for (let i = 0; i < row.length; i++) row[i] /= s;
 }
 
+/** One LoRA update: A [r, H] and B [H, r], both row-major. */
+export interface BertF64LoraPair {
+  a: ArrayLike<number>;
+  b: ArrayLike<number>;
+}
+
+export type BertF64Projection = 'query' | 'key' | 'value';
+
+export interface BertF64Lora {
+  /** r */
+  rank: number;
+  /** α (the update is scaled by α/r) */
+  alpha: number;
+  /** one entry per layer; a missing projection has no update */
+  layers: Partial<Record<BertF64Projection, BertF64LoraPair>>[];
+}
+
 export interface BertF64Inputs {
   /** [B][T] token ids */
   inputIds: number[][];
@@ -177,6 +208,12 @@ export interface BertF64Inputs {
   tokenTypeIds?: number[][];
   /** [B][T], 1 = attend, 0 = padding; ones when omitted */
   attentionMask?: number[][];
+  /** soft prompt, row-major [P, H], shared by the batch (see the header comment) */
+  prompt?: ArrayLike<number>;
+  /** prefix tuning: one entry per layer, key and value prefixes each row-major [Pk, H] */
+  prefix?: { key: ArrayLike<number>; value: ArrayLike<number> }[];
+  /** LoRA updates of the projections */
+  lora?: BertF64Lora;
 }
 
 export interface BertF64Options {
@@ -192,10 +229,11 @@ export interface BertF64Options {
 
 export interface BertF64Outputs {
   batch: number;
+  /** sequence positions of the outputs: soft-prompt rows + tokens */
   seq: number;
   hidden: number;
   vocab: number;
-  /** [B, T, H] */
+  /** [B, T, H] (T counts the soft-prompt rows when there is a prompt) */
   lastHiddenState: Float64Array;
   /** [B, H], or null when not computed */
   poolerOutput: Float64Array | null;
@@ -203,7 +241,7 @@ export interface BertF64Outputs {
   mlmLogits: Float64Array | null;
   /** with outputHiddenStates: embedding output then each layer's output, each [B, T, H] */
   hiddenStates?: Float64Array[];
-  /** with outputAttentions: each layer's probabilities [B, heads, T, T] */
+  /** with outputAttentions: each layer's probabilities [B, heads, T, Pk + T] (Pk = prefix length, 0 without) */
   attentions?: Float64Array[];
 }
 
@@ -247,53 +285,114 @@ export function bertForwardF64(weights: BertWeights, inputs: BertF64Inputs, opti
   if (wantMlm && !weights.mlm) throw new Error('bertForwardF64: MLM logits requested but the weights have no MLM head');
   if (wantPooler && !weights.pooler) throw new Error('bertForwardF64: pooler output requested but the weights have no pooler');
 
-  const rows = B * T;
+  // --- PEFT inputs (sizes checked; see the header comment)
+  const promptRows = inputs.prompt ? inputs.prompt.length / H : 0;
+  if (!Number.isInteger(promptRows)) throw new Error(`bertForwardF64: prompt has ${inputs.prompt!.length} values, not a multiple of hidden ${H}`);
+  const Pk = inputs.prefix && inputs.prefix.length > 0 ? inputs.prefix[0].key.length / H : 0;
+  if (inputs.prefix) {
+    if (inputs.prefix.length !== weights.layers.length)
+      throw new Error(`bertForwardF64: prefix has ${inputs.prefix.length} layers, the model ${weights.layers.length}`);
+    inputs.prefix.forEach((p, l) => {
+      if (p.key.length !== Pk * H || p.value.length !== Pk * H || !Number.isInteger(Pk))
+        throw new Error(`bertForwardF64: prefix of layer ${l} has ${p.key.length} key and ${p.value.length} value values, expected ${Pk} × ${H}`);
+    });
+  }
+  const lora = inputs.lora;
+  if (lora) {
+    if (lora.layers.length !== weights.layers.length)
+      throw new Error(`bertForwardF64: lora has ${lora.layers.length} layers, the model ${weights.layers.length}`);
+    lora.layers.forEach((l, i) => {
+      for (const [proj, pair] of Object.entries(l)) {
+        if (pair && (pair.a.length !== lora.rank * H || pair.b.length !== H * lora.rank))
+          throw new Error(`bertForwardF64: lora ${proj} of layer ${i}: A has ${pair.a.length}, B ${pair.b.length} values, expected ${lora.rank} × ${H} each`);
+      }
+    });
+  }
+  const S = promptRows + T; // sequence positions (queries and outputs)
+  if (S > cfg.max_position_embeddings) {
+    throw new Error(`bertForwardF64: ${promptRows} prompt + ${T} tokens exceed max_position_embeddings ${cfg.max_position_embeddings}`);
+  }
+  const Sk = Pk + S; // key positions: [prefix; prompt; tokens]
+
+  const rows = B * S;
   // --- embeddings
   const word = weights.embeddings.word.data;
   const pos = weights.embeddings.position.data;
   const typ = weights.embeddings.tokenType.data;
   const emb = new Float64Array(rows * H);
   for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) {
-      const o = (b * T + t) * H;
-      const wi = inputs.inputIds[b][t] * H;
-      const ti = tokenTypes[b][t] * H;
-      const pi = t * H;
-      for (let i = 0; i < H; i++) emb[o + i] = word[wi + i] + typ[ti + i] + pos[pi + i];
+    for (let s = 0; s < S; s++) {
+      const o = (b * S + s) * H;
+      const pi = s * H;
+      if (s < promptRows) {
+        // prompt row s: its vector in place of a word embedding, token type 0
+        for (let i = 0; i < H; i++) emb[o + i] = inputs.prompt![s * H + i] + typ[i] + pos[pi + i];
+      } else {
+        const t = s - promptRows;
+        const wi = inputs.inputIds[b][t] * H;
+        const ti = tokenTypes[b][t] * H;
+        for (let i = 0; i < H; i++) emb[o + i] = word[wi + i] + typ[ti + i] + pos[pi + i];
+      }
     }
   }
   let h = layerNormF64(emb, rows, weights.embeddings.layerNorm, eps);
   const hiddenStates: Float64Array[] = [h];
   const attentions: Float64Array[] = [];
 
-  // --- additive key mask, [B, T]
-  const maskAdd = new Float64Array(rows);
-  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) maskAdd[b * T + t] = (1 - mask[b][t]) * FLOAT32_MIN;
+  // --- additive key mask, [B, Pk + S]: prefix and prompt keys always attended
+  const maskAdd = new Float64Array(B * Sk);
+  for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) maskAdd[b * Sk + Pk + promptRows + t] = (1 - mask[b][t]) * FLOAT32_MIN;
+
+  // y = x Wᵀ + b, plus the LoRA update (α/r) · (x Aᵀ) Bᵀ when there is one
+  const project = (x: Float64Array, p: LinearParams, li: number, which: BertF64Projection): Float64Array => {
+    const y = linearF64(x, rows, p);
+    const pair = lora?.layers[li][which];
+    if (!lora || !pair) return y;
+    const r = lora.rank;
+    const s = lora.alpha / r;
+    const u = new Float64Array(r);
+    for (let row = 0; row < rows; row++) {
+      for (let j = 0; j < r; j++) {
+        let acc = 0;
+        for (let i = 0; i < H; i++) acc += x[row * H + i] * pair.a[j * H + i];
+        u[j] = acc;
+      }
+      for (let o = 0; o < H; o++) {
+        let acc = 0;
+        for (let j = 0; j < r; j++) acc += pair.b[o * r + j] * u[j];
+        y[row * H + o] += s * acc;
+      }
+    }
+    return y;
+  };
 
   const scale = Math.sqrt(d);
-  for (const layer of weights.layers) {
-    const q = linearF64(h, rows, layer.query);
-    const k = linearF64(h, rows, layer.key);
-    const v = linearF64(h, rows, layer.value);
+  weights.layers.forEach((layer, li) => {
+    const q = project(h, layer.query, li, 'query');
+    const k = project(h, layer.key, li, 'key');
+    const v = project(h, layer.value, li, 'value');
+    const pre = inputs.prefix?.[li];
+    // key/value row s of example b: the prefix for s < Pk, else the projection of position s − Pk
+    const keyAt = (b: number, s: number, j: number) => (s < Pk ? pre!.key[s * H + j] : k[(b * S + s - Pk) * H + j]);
+    const valueAt = (b: number, s: number, j: number) => (s < Pk ? pre!.value[s * H + j] : v[(b * S + s - Pk) * H + j]);
     const ctx = new Float64Array(rows * H);
-    const probsAll = options.outputAttentions ? new Float64Array(B * nHeads * T * T) : null;
-    const row = new Float64Array(T);
+    const probsAll = options.outputAttentions ? new Float64Array(B * nHeads * S * Sk) : null;
+    const row = new Float64Array(Sk);
     for (let b = 0; b < B; b++) {
       for (let hd = 0; hd < nHeads; hd++) {
         const off = hd * d;
-        for (let t = 0; t < T; t++) {
-          const qo = (b * T + t) * H + off;
-          for (let s = 0; s < T; s++) {
-            const ko = (b * T + s) * H + off;
+        for (let t = 0; t < S; t++) {
+          const qo = (b * S + t) * H + off;
+          for (let s = 0; s < Sk; s++) {
             let dot = 0;
-            for (let j = 0; j < d; j++) dot += q[qo + j] * k[ko + j];
-            row[s] = dot / scale + maskAdd[b * T + s];
+            for (let j = 0; j < d; j++) dot += q[qo + j] * keyAt(b, s, off + j);
+            row[s] = dot / scale + maskAdd[b * Sk + s];
           }
           softmaxInPlace(row);
-          if (probsAll) probsAll.set(row, ((b * nHeads + hd) * T + t) * T);
+          if (probsAll) probsAll.set(row, ((b * nHeads + hd) * S + t) * Sk);
           for (let j = 0; j < d; j++) {
             let acc = 0;
-            for (let s = 0; s < T; s++) acc += row[s] * v[(b * T + s) * H + off + j];
+            for (let s = 0; s < Sk; s++) acc += row[s] * valueAt(b, s, off + j);
             ctx[qo + j] = acc;
           }
         }
@@ -312,13 +411,13 @@ export function bertForwardF64(weights: BertWeights, inputs: BertF64Inputs, opti
     for (let i = 0; i < outDense.length; i++) outDense[i] += attnOut[i];
     h = layerNormF64(outDense, rows, layer.outputLayerNorm, eps);
     hiddenStates.push(h);
-  }
+  });
 
   // --- pooler
   let poolerOutput: Float64Array | null = null;
   if (wantPooler && weights.pooler) {
     const first = new Float64Array(B * H);
-    for (let b = 0; b < B; b++) first.set(h.subarray(b * T * H, b * T * H + H), b * H);
+    for (let b = 0; b < B; b++) first.set(h.subarray(b * S * H, b * S * H + H), b * H);
     poolerOutput = linearF64(first, B, weights.pooler).map(Math.tanh);
   }
 
@@ -333,7 +432,7 @@ export function bertForwardF64(weights: BertWeights, inputs: BertF64Inputs, opti
     mlmLogits = linearF64(normed, rows, { weight: decoder, bias: head.bias });
   }
 
-  const out: BertF64Outputs = { batch: B, seq: T, hidden: H, vocab: V, lastHiddenState: h, poolerOutput, mlmLogits };
+  const out: BertF64Outputs = { batch: B, seq: S, hidden: H, vocab: V, lastHiddenState: h, poolerOutput, mlmLogits };
   if (options.outputHiddenStates) out.hiddenStates = hiddenStates;
   if (options.outputAttentions) out.attentions = attentions;
   return out;
