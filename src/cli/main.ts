@@ -8,6 +8,8 @@ import { bench } from './commands/bench';
 import { pretrain, PRETRAIN_OPTIONS } from './commands/pretrain';
 import { evalMlm, EVAL_MLM_OPTIONS } from './commands/eval-mlm';
 import { privatize, PRIVATIZE_OPTIONS } from './commands/privatize';
+import { sweep, SWEEP_OPTIONS } from './commands/sweep';
+import { tune, TUNE_OPTIONS } from './commands/tune';
 
 const USAGE = `rapt <command> [options]
 
@@ -26,6 +28,14 @@ const USAGE = `rapt <command> [options]
            (--text "…" | --ids ID,ID,… [--trials N] [--top K])
                                          privatized tokens, guarantee and read-outs as JSON;
                                          --seed makes the run reproducible and NOT PRIVATE
+  tune --model DIR|builtin --task NAME|FILE [--method prompt|prefix|lora|full] [--head mean|cls|verbalizer]
+           [--mechanism none|dchi|laplace|santext|santext+|custext (--eta E | --epsilon E)]
+           [--rapt --plain-tokens M --lambda L --recon-hidden C] [--prompt-length P] [--lora-rank R --lora-alpha A]
+           [--steps N --batch B --lr LR --seed S --max-length T --train-limit N --eval-limit N]
+                                         one run's config, metrics, replaced fraction, time as JSON
+  sweep --config FILE.json --out DIR [--dry-run]
+                                         runs a grid of tuning runs (resumable): DIR/runs.jsonl,
+                                         summary.csv, summary.md (mean ± std over seeds), chart.svg
 
 The JSON outputs are documented in README.md.`;
 
@@ -36,7 +46,9 @@ const commands: Record<string, (args: Record<string, string | boolean | undefine
   bench: (a) => bench(a as { json?: boolean; only?: string; config?: string; steps?: string; warmup?: string; profile?: boolean }),
   pretrain: (a) => pretrain(a),
   'eval-mlm': (a) => evalMlm(a),
-  privatize: (a) => privatize(a)
+  privatize: (a) => privatize(a),
+  tune: (a) => tune(a),
+  sweep: (a) => sweep(a)
 };
 
 const COMMON_OPTIONS = {
@@ -53,7 +65,9 @@ const COMMON_OPTIONS = {
 const OPTIONS: Record<string, Record<string, { type: 'string' | 'boolean' }>> = {
   pretrain: PRETRAIN_OPTIONS,
   'eval-mlm': EVAL_MLM_OPTIONS,
-  privatize: PRIVATIZE_OPTIONS
+  privatize: PRIVATIZE_OPTIONS,
+  tune: TUNE_OPTIONS,
+  sweep: SWEEP_OPTIONS
 };
 
 async function main(argv: string[]): Promise<number> {

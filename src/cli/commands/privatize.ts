@@ -15,6 +15,7 @@
 // Without --seed every run draws a fresh key from crypto.getRandomValues; with it the output is
 // reproducible and labelled NOT PRIVATE.
 
+import { corpusFrequencies } from '../../lib/data/corpus-frequencies-node';
 import { REPO_ROOT, UsageError, loadCheckpoint, openGpu, printJson, tokenizerFor } from '../runtime';
 import { createPrivatizer } from '../../lib/boundary/factory';
 import { BUDGET_OF, checkMechanismSpec, isMechanismName, MECHANISMS, MechanismSpecError } from '../../lib/boundary/spec';
@@ -113,7 +114,7 @@ export async function privatize(a: Record<string, string | boolean | undefined>)
   const tok = tokenizerFor(ckpt);
   // SanText+ needs corpus frequencies to decide which tokens are sensitive: count them on the
   // built-in training corpus (public text; the user's own text is never counted).
-  const table = makePrivacyTable(ckpt, tok, spec.mechanism === 'santext+' ? { frequencies: corpusFrequencies(tok, ckpt.config.vocab_size) } : {});
+  const table = makePrivacyTable(ckpt, tok, spec.mechanism === 'santext+' ? { frequencies: corpusFrequencies(tok, ckpt.config.vocab_size, REPO_ROOT) } : {});
   const isCandidate = new Uint8Array(table.V);
   for (const id of table.candidates) isCandidate[id] = 1;
 
@@ -232,12 +233,4 @@ function resolvedParameters(spec: MechanismSpec, table: Parameters<typeof maxCan
     default:
       return {};
   }
-}
-
-/** Token counts over the built-in pretraining corpus (train splits + Moby Dick). */
-function corpusFrequencies(tok: BertTokenizer, V: number): Float64Array {
-  const f = new Float64Array(V);
-  for (const src of buildPretrainCorpus(REPO_ROOT))
-    for (const t of src.texts) for (const id of tok.encode(t, null, { addSpecialTokens: false, truncation: false }).input_ids) if (id < V) f[id]++;
-  return f;
 }

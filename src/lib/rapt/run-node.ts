@@ -1,0 +1,26 @@
+// runTune for Node (the `rapt tune` CLI and `rapt sweep`): loads the model folder (or the
+// built-in one), the task (built-in name or file), SanText+'s corpus frequencies when needed,
+// opens the GPU (or uses the given one), and runs run.ts.
+
+import type { GpuContext } from '../gpu/context';
+import { REPO_ROOT, loadCheckpoint, openGpu, tokenizerFor } from '../../cli/runtime';
+import { loadTaskNode } from '../data/task-node';
+import { corpusFrequencies } from '../data/corpus-frequencies-node';
+import type { TuneConfig, TuneResult } from './config';
+import { completeTuneConfig } from './check-config';
+import { runTune as runTuneCore } from './run';
+
+export async function runTune(partial: Partial<TuneConfig>, opts: { log: (s: string) => void; gpu?: GpuContext }): Promise<TuneResult> {
+  const config = completeTuneConfig(partial);
+  const gpu = opts.gpu ?? (await openGpu());
+  try {
+    const checkpoint = await loadCheckpoint(config.model);
+    const tokenizer = tokenizerFor(checkpoint);
+    const data = await loadTaskNode(REPO_ROOT, config.task);
+    const frequencies = config.mechanism === 'santext+' ? corpusFrequencies(tokenizer, checkpoint.config.vocab_size, REPO_ROOT) : undefined;
+    const adapter = gpu.summary.description || gpu.summary.architecture || gpu.summary.vendor;
+    return await runTuneCore(config, { gpu, checkpoint, tokenizer, data, frequencies, adapter }, { log: opts.log });
+  } finally {
+    if (!opts.gpu) gpu.destroy();
+  }
+}
