@@ -230,3 +230,13 @@ describe('rapt bench', () => {
     expect((res.adapter as string).length).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe('rapt pretrain --init-from', () => {
+  it('refuses a source whose vocabulary differs: exit 2', async () => {
+    const other = join(tmp, 'other-vocab.txt');
+    writeFileSync(other, vocab + 'extra\n');
+    const r = await rapt(['pretrain', '--out', join(tmp, 'x'), '--vocab', other, '--init-from', join(REPO, MODEL)]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--init-from: .*vocab\.txt differs from the vocabulary/);
+  });
+});

@@ -37,7 +37,8 @@ export const PRETRAIN_OPTIONS = {
   'log-every': { type: 'string' },
   seed: { type: 'string' },
   'stop-at': { type: 'string' },
-  resume: { type: 'boolean' }
+  resume: { type: 'boolean' },
+  'init-from': { type: 'string' }
 } as const;
 
 function num(v: unknown, name: string, def: number, opts: { int?: boolean; min?: number } = {}): number {
@@ -79,6 +80,15 @@ export async function pretrain(a: Record<string, string | boolean | undefined>):
   const hasCheckpoint = existsSync(join(out, 'checkpoint', 'state.json'));
   if (hasCheckpoint && !a.resume) throw new UsageError(`${out} already holds a pretraining checkpoint: pass --resume to continue it, or choose another --out`);
   if (a.resume && !hasCheckpoint) throw new UsageError(`--resume: ${out}/checkpoint/state.json not found`);
+  // --init-from DIR: start from another pretrained folder's weights (same vocabulary) with a
+  // fresh optimizer and schedule — continued pretraining. Its architecture wins over the flags.
+  const initFrom = a['init-from'] ? resolve(String(a['init-from'])) : null;
+  if (initFrom && hasCheckpoint) throw new UsageError('--init-from starts a new run; it cannot be combined with an existing checkpoint in --out');
+  if (initFrom) {
+    const initVocab = join(initFrom, 'vocab.txt');
+    if (!existsSync(initVocab)) throw new UsageError(`--init-from: ${initVocab} not found`);
+    if (readFileSync(initVocab, 'utf8') !== vocabTxt) throw new UsageError(`--init-from: ${initVocab} differs from the vocabulary ${vocabPath}`);
+  }
 
   // Data: train splits + Moby Dick for training; dev splits held out for evaluation.
   const t0 = performance.now();
@@ -103,7 +113,12 @@ export async function pretrain(a: Record<string, string | boolean | undefined>):
     architectures: ['BertForMaskedLM']
   });
   const gpu = await openGpu();
-  const weights = hasCheckpoint ? (await loadBertFolder(out)).weights : randomBertWeights(config, settings.seed);
+  const weights = hasCheckpoint
+    ? (await loadBertFolder(out)).weights
+    : initFrom
+      ? (await loadBertFolder(initFrom)).weights
+      : randomBertWeights(config, settings.seed);
+  if (initFrom) log(`rapt pretrain: starting from the weights in ${initFrom}`);
   const model = new BertModel(gpu, weights);
   const trainer = new MlmTrainer(gpu, model, train.sequences, spec, settings);
   const names = [...model.params.keys()];
@@ -166,7 +181,8 @@ export async function pretrain(a: Record<string, string | boolean | undefined>):
   const final = await trainer.evaluate(held.sequences, settings.batchSize, 12345, unigram);
   const report = {
     command: `rapt pretrain ${process.argv.slice(3).join(' ')}`,
-    config,
+    config: weights.config,
+    init_from: initFrom,
     settings: { ...settings, seqLen },
     stopped_at: trainer.step,
     corpus: corpus.map((c) => ({ name: c.name, texts: c.texts.length })),
