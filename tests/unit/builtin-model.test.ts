@@ -1,8 +1,7 @@
 // The shipped model: a valid Hugging Face BERT folder that the loader reads, and
-// `rapt eval-mlm --model builtin` beats the unigram baseline on held-out test text (a fixed
-// subset, fixed masking seed). Issue 7 asks for three times the baseline; the model shipped
-// now reaches 1.7× (see its card), so this test guards what it does reach (≥ 1.4×) and the
-// threefold target stays open.
+// `rapt eval-mlm --model builtin` reaches at least three times the unigram baseline's
+// masked-token accuracy on the whole held-out test split (fixed masking seed) — issue 7's bar;
+// the shipped model measures 3.3× (see its card).
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -21,14 +20,14 @@ describe('built-in model', () => {
     expect(ckpt.config.vocab_size).toBe(ckpt.vocabTxt!.trim().split('\n').length);
   });
 
-  it('beats the unigram baseline on held-out test text', async () => {
-    const { stdout } = await run(process.execPath, ['bin/rapt.mjs', 'eval-mlm', '--model', 'builtin', '--split', 'test', '--limit', '96'], {
+  it('masked-token accuracy on held-out test text is at least 3× the unigram baseline', async () => {
+    const { stdout } = await run(process.execPath, ['bin/rapt.mjs', 'eval-mlm', '--model', 'builtin', '--split', 'test'], {
       cwd: ROOT,
       maxBuffer: 1 << 24
     });
     const r = JSON.parse(stdout.trim().split('\n').pop()!);
-    expect(r.tokens).toBeGreaterThan(1000);
+    expect(r.tokens).toBeGreaterThan(10000);
     expect(r.unigram_accuracy).toBeGreaterThan(0);
-    expect(r.masked_accuracy, `masked ${r.masked_accuracy} vs unigram ${r.unigram_accuracy}`).toBeGreaterThanOrEqual(1.4 * r.unigram_accuracy);
-  }, 300_000);
+    expect(r.masked_accuracy, `masked ${r.masked_accuracy} vs unigram ${r.unigram_accuracy}`).toBeGreaterThanOrEqual(3 * r.unigram_accuracy);
+  }, 600_000);
 });

@@ -83,8 +83,9 @@ export async function pretrain(a: Record<string, string | boolean | undefined>):
   // --init-from DIR: start from another pretrained folder's weights (same vocabulary) with a
   // fresh optimizer and schedule — continued pretraining. Its architecture wins over the flags.
   const initFrom = a['init-from'] ? resolve(String(a['init-from'])) : null;
-  if (initFrom && hasCheckpoint) throw new UsageError('--init-from starts a new run; it cannot be combined with an existing checkpoint in --out');
-  if (initFrom) {
+  if (initFrom && hasCheckpoint && !a.resume)
+    throw new UsageError('--init-from starts a new run, but --out already holds a checkpoint: add --resume to continue that run, or choose another --out');
+  if (initFrom && !hasCheckpoint) {
     const initVocab = join(initFrom, 'vocab.txt');
     if (!existsSync(initVocab)) throw new UsageError(`--init-from: ${initVocab} not found`);
     if (readFileSync(initVocab, 'utf8') !== vocabTxt) throw new UsageError(`--init-from: ${initVocab} differs from the vocabulary ${vocabPath}`);
@@ -118,7 +119,7 @@ export async function pretrain(a: Record<string, string | boolean | undefined>):
     : initFrom
       ? (await loadBertFolder(initFrom)).weights
       : randomBertWeights(config, settings.seed);
-  if (initFrom) log(`rapt pretrain: starting from the weights in ${initFrom}`);
+  if (initFrom && !hasCheckpoint) log(`rapt pretrain: starting from the weights in ${initFrom}`);
   const model = new BertModel(gpu, weights);
   const trainer = new MlmTrainer(gpu, model, train.sequences, spec, settings);
   const names = [...model.params.keys()];
