@@ -10,6 +10,7 @@ import { evalMlm, EVAL_MLM_OPTIONS } from './commands/eval-mlm';
 import { privatize, PRIVATIZE_OPTIONS } from './commands/privatize';
 import { sweep, SWEEP_OPTIONS } from './commands/sweep';
 import { tune, TUNE_OPTIONS } from './commands/tune';
+import { attack, ATTACK_OPTIONS } from './commands/attack';
 
 const USAGE = `rapt <command> [options]
 
@@ -36,6 +37,11 @@ const USAGE = `rapt <command> [options]
   sweep --config FILE.json --out DIR [--dry-run]
                                          runs a grid of tuning runs (resumable): DIR/runs.jsonl,
                                          summary.csv, summary.md (mean ± std over seeds), chart.svg
+  attack --kind inversion-nn|inversion-learned|mask|attribute --model DIR|builtin --task NAME|FILE
+           [--mechanism none|dchi|laplace|santext|santext+|custext (--eta E | --epsilon E)] [--attribute NAME]
+           [--limit N --aux-limit N --max-length T --candidates N --samples K --window W --hidden H
+            --steps N --batch B --lr LR --positions N] [--seed S] [--json]
+                                         the attack's success, its baseline's, privacy = 1 − success as JSON
 
 The JSON outputs are documented in README.md.`;
 
@@ -48,7 +54,8 @@ const commands: Record<string, (args: Record<string, string | boolean | undefine
   'eval-mlm': (a) => evalMlm(a),
   privatize: (a) => privatize(a),
   tune: (a) => tune(a),
-  sweep: (a) => sweep(a)
+  sweep: (a) => sweep(a),
+  attack: (a) => attack(a)
 };
 
 const COMMON_OPTIONS = {
@@ -67,7 +74,8 @@ const OPTIONS: Record<string, Record<string, { type: 'string' | 'boolean' }>> = 
   'eval-mlm': EVAL_MLM_OPTIONS,
   privatize: PRIVATIZE_OPTIONS,
   tune: TUNE_OPTIONS,
-  sweep: SWEEP_OPTIONS
+  sweep: SWEEP_OPTIONS,
+  attack: ATTACK_OPTIONS
 };
 
 async function main(argv: string[]): Promise<number> {

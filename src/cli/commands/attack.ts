@@ -1,0 +1,80 @@
+// rapt attack — one attack (inversion-nn, inversion-learned, mask, attribute) on a task's test
+// split privatized with a mechanism and budget; prints one JSON object (AttackResult,
+// src/lib/attacks/config.ts) and logs progress to stderr. The output is always JSON (--json is
+// accepted for symmetry with other commands).
+
+import { UsageError, printJson } from '../runtime';
+import { ATTACK_KINDS } from '../../lib/attacks/threat-model';
+import { AttackConfigError, completeAttackConfig, type AttackConfig } from '../../lib/attacks/config';
+
+export const ATTACK_OPTIONS = {
+  kind: { type: 'string' },
+  model: { type: 'string' },
+  task: { type: 'string' },
+  mechanism: { type: 'string' },
+  eta: { type: 'string' },
+  epsilon: { type: 'string' },
+  attribute: { type: 'string' },
+  limit: { type: 'string' },
+  'aux-limit': { type: 'string' },
+  'max-length': { type: 'string' },
+  candidates: { type: 'string' },
+  samples: { type: 'string' },
+  window: { type: 'string' },
+  hidden: { type: 'string' },
+  steps: { type: 'string' },
+  batch: { type: 'string' },
+  lr: { type: 'string' },
+  positions: { type: 'string' },
+  seed: { type: 'string' },
+  json: { type: 'boolean' }
+} as const;
+
+const NUMERIC: [string, keyof AttackConfig][] = [
+  ['eta', 'eta'],
+  ['epsilon', 'epsilon'],
+  ['limit', 'limit'],
+  ['aux-limit', 'auxLimit'],
+  ['max-length', 'maxLength'],
+  ['candidates', 'candidates'],
+  ['samples', 'samples'],
+  ['window', 'window'],
+  ['hidden', 'hidden'],
+  ['steps', 'steps'],
+  ['batch', 'batchSize'],
+  ['lr', 'lr'],
+  ['positions', 'positions'],
+  ['seed', 'seed']
+];
+
+const FLAG_OF: Record<string, string> = Object.fromEntries([...NUMERIC.map(([f, k]) => [k, f]), ['attack', 'kind']]);
+
+/** CLI flags → a checked AttackConfig (errors name the flag). */
+export function attackConfigFromArgs(a: Record<string, string | boolean | undefined>): AttackConfig {
+  if (!a.kind) throw new UsageError(`--kind is required (${ATTACK_KINDS.join(', ')})`);
+  if (!a.model) throw new UsageError('--model DIR|builtin is required');
+  if (!a.task) throw new UsageError('--task NAME|FILE is required (built-in: spam, sotu-party)');
+  const c: Record<string, unknown> = { attack: a.kind, model: a.model, task: a.task, mechanism: a.mechanism ?? 'none' };
+  if (a.attribute !== undefined) c.attribute = a.attribute;
+  for (const [flag, field] of NUMERIC) {
+    const v = a[flag];
+    if (v === undefined) continue;
+    const x = Number(v);
+    if (typeof v !== 'string' || v.trim() === '' || Number.isNaN(x)) throw new UsageError(`--${flag} must be a number, got ${JSON.stringify(v)}`);
+    c[field] = x;
+  }
+  try {
+    return completeAttackConfig(c as Partial<AttackConfig>);
+  } catch (e) {
+    if (e instanceof AttackConfigError)
+      throw new UsageError(e.message.replace(/^(\w+)( \(the \w+\+? budget\))? must/, (m, field: string, rest?: string) => `--${FLAG_OF[field] ?? field}${rest ?? ''} must`).replace(/^attack must/, '--kind must'));
+    throw e;
+  }
+}
+
+export async function attack(a: Record<string, string | boolean | undefined>): Promise<void> {
+  const config = attackConfigFromArgs(a);
+  const { runAttack } = await import('../../lib/attacks/run-node');
+  const result = await runAttack(config, { log: (s) => process.stderr.write(s + '\n') });
+  printJson(result);
+}
