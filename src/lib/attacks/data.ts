@@ -10,7 +10,8 @@
 import type { Example } from '../data/types';
 import type { BertTokenizer } from '../model/tokenizer';
 import type { Privatizer } from '../privacy/types';
-import { encodeText } from '../rapt/client-prep';
+import { encodeText, privatizeMany as privatizeBatch } from '../rapt/client-prep';
+import { seededSubset } from '../util/seeded-subset';
 import { SeededRandom } from '../util/seeded-random';
 
 /** Token ids (no [CLS]/[SEP]) of each example, cut to maxLength; empty texts are dropped. */
@@ -27,30 +28,12 @@ export function encodeExamples(tok: BertTokenizer, examples: readonly Example[],
 }
 
 /** A seeded subset of `limit` examples (0 = all), in shuffled order. */
-export function subset<T>(items: readonly T[], limit: number, seed: number): T[] {
-  const idx = items.map((_, i) => i);
-  new SeededRandom(seed).shuffle(idx);
-  return (limit > 0 ? idx.slice(0, limit) : idx).map((i) => items[i]);
-}
+/** A seeded subset of the examples (shared with tuning runs). */
+export const subset = seededSubset;
 
 /** Privatize many sequences in one call; null privatizer = no privatization (copies). */
 export async function privatizeMany(p: Privatizer | null, seqs: readonly Int32Array[]): Promise<Int32Array[]> {
-  if (!p) return seqs.map((s) => s.slice());
-  const total = seqs.reduce((n, s) => n + s.length, 0);
-  if (total === 0) return seqs.map(() => new Int32Array(0));
-  const flat = new Int32Array(total);
-  let o = 0;
-  for (const s of seqs) {
-    flat.set(s, o);
-    o += s.length;
-  }
-  const r = await p.privatize(flat);
-  o = 0;
-  return seqs.map((s) => {
-    const out = r.ids.slice(o, o + s.length);
-    o += s.length;
-    return out;
-  });
+  return (await privatizeBatch(p, seqs)).out;
 }
 
 /** Counts of each id over the sequences. */

@@ -7,6 +7,8 @@
 //   attribute accuracy a = #{j : â_j = a_j} / n, next to the majority rate m = #{j : a_j = mode(train)} / n
 //   privacy            1 − success
 
+import { majorityBaseline } from '../rapt/metrics';
+
 /** A small English stop-word list (NLTK's 127 words) used for "recovery excluding stop words". */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   (
@@ -80,13 +82,8 @@ export function accuracy(gold: ArrayLike<number>, predicted: ArrayLike<number>):
 
 /** The most frequent class of `train` (lowest id on ties) and its rate on `test`. */
 export function majorityRate(train: ArrayLike<number>, test: ArrayLike<number>, numClasses: number): { label: number; rate: number } {
-  const counts = new Float64Array(numClasses);
-  for (let i = 0; i < train.length; i++) counts[train[i]]++;
-  let label = 0;
-  for (let k = 1; k < numClasses; k++) if (counts[k] > counts[label]) label = k;
-  let hit = 0;
-  for (let i = 0; i < test.length; i++) if (test[i] === label) hit++;
-  return { label, rate: test.length ? hit / test.length : 0 };
+  const m = majorityBaseline(train, test, numClasses);
+  return { label: m.label, rate: m.accuracy };
 }
 
 /** privacy = 1 − attack success. */

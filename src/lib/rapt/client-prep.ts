@@ -55,8 +55,12 @@ export function encodeText(tok: BertTokenizer, ex: Example, budget: number): Int
   return Int32Array.from(ids.slice(0, budget));
 }
 
-/** Privatize many short sequences in one call (the mechanisms act token by token). */
-async function privatizeAll(p: Privatizer, seqs: readonly Int32Array[]): Promise<{ out: Int32Array[]; replaced: number }> {
+/**
+ * Privatize many short sequences in one call (the mechanisms act token by token); a null
+ * privatizer returns copies. `replaced` counts the positions whose id changed.
+ */
+export async function privatizeMany(p: Privatizer | null, seqs: readonly Int32Array[]): Promise<{ out: Int32Array[]; replaced: number }> {
+  if (!p) return { out: seqs.map((s) => s.slice()), replaced: 0 };
   const total = seqs.reduce((n, s) => n + s.length, 0);
   if (total === 0) return { out: seqs.map(() => new Int32Array(0)), replaced: 0 };
   const flat = new Int32Array(total);
@@ -96,8 +100,8 @@ export async function prepareSplit(examples: readonly Example[], o: ClientPrepOp
     const withP = clean.map((e, i) => (m > 0 ? { ...e, plain: { privatized: plainOriginal[i].slice(), original: plainOriginal[i] } } : e));
     return { privatized: withP, clean, replaced: 0, tokens };
   }
-  const text = await privatizeAll(o.privatizer, clean.map((e) => e.text));
-  const plain = m > 0 ? await privatizeAll(o.privatizer, plainOriginal) : null;
+  const text = await privatizeMany(o.privatizer, clean.map((e) => e.text));
+  const plain = m > 0 ? await privatizeMany(o.privatizer, plainOriginal) : null;
   const privatized = clean.map((e, i) => ({
     text: text.out[i],
     label: e.label,

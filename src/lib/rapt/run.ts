@@ -18,11 +18,12 @@ import { makePrivacyTable } from '../boundary/table';
 import { createPrivatizer } from '../boundary/factory';
 import type { MechanismSpec, Privatizer } from '../privacy/types';
 import { SeededRandom } from '../util/seeded-random';
+import { seededSubset } from '../util/seeded-subset';
 import type { TuneConfig, TuneResult } from './config';
 import { completeTuneConfig } from './check-config';
 import { prepareSplit } from './client-prep';
 import { classificationMetrics, majorityBaseline } from './metrics';
-import { RaptTrainer } from './trainer';
+import { RaptTrainer, type StepLosses } from './trainer';
 import { resolveVerbalizer } from './verbalizer';
 import type { TaskExample } from './layout';
 
@@ -47,6 +48,7 @@ export interface RunProgress {
 
 export interface RunHooks {
   log?: (line: string) => void;
+  /** called every 10 steps (and at the last) with the latest losses */
   onStep?: (p: RunProgress) => void;
   /** return true to stop after the current step (the result then reports the steps done) */
   shouldStop?: () => boolean;
@@ -55,11 +57,6 @@ export interface RunHooks {
 /** Seed for evaluation subsets: fixed, so every run of a sweep is scored on the same examples. */
 const EVAL_SUBSET_SEED = 20230511;
 
-function take(examples: readonly Example[], limit: number, seed: number): Example[] {
-  const idx = examples.map((_, i) => i);
-  new SeededRandom(seed).shuffle(idx);
-  return (limit > 0 ? idx.slice(0, limit) : idx).map((i) => examples[i]);
-}
 
 export async function runTune(partial: Partial<TuneConfig>, inputs: RunInputs, hooks: RunHooks = {}): Promise<TuneResult> {
   const config = completeTuneConfig(partial);
@@ -95,11 +92,11 @@ export async function runTune(partial: Partial<TuneConfig>, inputs: RunInputs, h
       privatizer = createPrivatizer(gpu, table, spec);
     }
     const prep = { tokenizer: tok, privatizer, labels: data.labels, textBudget: trainer.textBudget, plainTokens: config.plainTokens, candidates: table.candidates, seed: config.seed };
-    const trainEx = take(data.splits.train.examples, config.trainLimit, config.seed);
+    const trainEx = seededSubset(data.splits.train.examples, config.trainLimit, config.seed);
     const t0 = performance.now();
     const train = await prepareSplit(trainEx, prep, config.rapt);
-    const dev = await prepareSplit(take(data.splits.dev.examples, config.evalLimit, EVAL_SUBSET_SEED), prep, false);
-    const test = await prepareSplit(take(data.splits.test.examples, config.evalLimit, EVAL_SUBSET_SEED + 1), prep, false);
+    const dev = await prepareSplit(seededSubset(data.splits.dev.examples, config.evalLimit, EVAL_SUBSET_SEED), prep, false);
+    const test = await prepareSplit(seededSubset(data.splits.test.examples, config.evalLimit, EVAL_SUBSET_SEED + 1), prep, false);
     const replaced = train.replaced + dev.replaced + test.replaced;
     const tokens = train.tokens + dev.tokens + test.tokens;
     log(
@@ -129,24 +126,40 @@ export async function runTune(partial: Partial<TuneConfig>, inputs: RunInputs, h
     let trainTokens = 0;
     const tTrain = performance.now();
     let step = 0;
-    while (step < config.steps) {
-      const batch = nextBatch();
-      const losses = trainer.step(batch);
-      step++;
-      const task = (await losses.task.readF32())[0];
-      const recon = losses.recon ? (await losses.recon.readF32())[0] : null;
-      for (const t of new Set([losses.total, losses.task, losses.recon])) t?.dispose();
-      if (!Number.isFinite(task) || (recon !== null && !Number.isFinite(recon)))
-        throw new Error(`training diverged at step ${step} (task loss ${task}, reconstruction loss ${recon}); lower the learning rate (lr ${config.lr})`);
-      taskLosses.push(task);
-      if (recon !== null) reconLosses.push(recon);
-      trainTokens += batch.reduce((n, e) => n + e.text.length + 2 + (e.plain ? e.plain.privatized.length + 1 : 0), 0);
+    // Losses stay on the GPU and are read every READ_EVERY steps (one sync per window, not per
+    // step, so the next steps are encoded while the GPU works).
+    const READ_EVERY = 10;
+    let pending: StepLosses[] = [];
+    const flush = async (): Promise<void> => {
+      for (const [k, losses] of pending.entries()) {
+        const at = step - pending.length + k + 1;
+        const task = (await losses.task.readF32())[0];
+        const recon = losses.recon ? (await losses.recon.readF32())[0] : null;
+        for (const t of new Set([losses.total, losses.task, losses.recon])) t?.dispose();
+        if (!Number.isFinite(task) || (recon !== null && !Number.isFinite(recon))) {
+          for (const rest of pending.slice(k + 1)) for (const t of new Set([rest.total, rest.task, rest.recon])) t?.dispose();
+          pending = [];
+          throw new Error(`training diverged at step ${at} (task loss ${task}, reconstruction loss ${recon}); lower the learning rate (lr ${config.lr})`);
+        }
+        taskLosses.push(task);
+        if (recon !== null) reconLosses.push(recon);
+      }
+      pending = [];
       const perStep = (performance.now() - tTrain) / 1000 / step;
+      const task = taskLosses[taskLosses.length - 1];
+      const recon = reconLosses.length ? reconLosses[reconLosses.length - 1] : null;
       const progress = { step, steps: config.steps, taskLoss: task, reconLoss: recon, etaSeconds: perStep * (config.steps - step) };
       hooks.onStep?.(progress);
-      if (step % 10 === 0 || step === config.steps)
-        log(`step ${step}/${config.steps}  task ${task.toFixed(4)}${recon !== null ? `  recon ${recon.toFixed(4)}` : ''}  ETA ${Math.round(progress.etaSeconds)} s`);
-      if (hooks.shouldStop?.()) break;
+      log(`step ${step}/${config.steps}  task ${task.toFixed(4)}${recon !== null ? `  recon ${recon.toFixed(4)}` : ''}  ETA ${Math.round(progress.etaSeconds)} s`);
+    };
+    while (step < config.steps) {
+      const batch = nextBatch();
+      pending.push(trainer.step(batch));
+      step++;
+      trainTokens += batch.reduce((n, e) => n + e.text.length + 2 + (e.plain ? e.plain.privatized.length + 1 : 0), 0);
+      const stop = hooks.shouldStop?.() ?? false;
+      if (step % READ_EVERY === 0 || step === config.steps || stop) await flush();
+      if (stop) break;
     }
     const trainSeconds = (performance.now() - tTrain) / 1000;
 
