@@ -3,6 +3,8 @@ import { defineConfig } from '@playwright/test';
 // End-to-end tests run against the built static site in Debian's Chromium
 // (never a downloaded browser). WebGPU there runs on SwiftShader when the machine has no GPU.
 const chromium = process.env.RAPT_CHROMIUM ?? '/usr/bin/chromium';
+// RAPT_E2E_PORT lets several checkouts run their e2e tests side by side.
+const port = Number(process.env.RAPT_E2E_PORT ?? 4173);
 
 export const chromiumArgs = [
   '--no-sandbox',
@@ -22,7 +24,7 @@ export default defineConfig({
   reporter: [['list']],
   outputDir: 'test-results',
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${port}`,
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: chromium,
@@ -30,8 +32,8 @@ export default defineConfig({
     }
   },
   webServer: {
-    command: 'npx vite preview --host 127.0.0.1 --port 4173 --strictPort',
-    url: 'http://127.0.0.1:4173',
+    command: `npx vite preview --host 127.0.0.1 --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000
   }
