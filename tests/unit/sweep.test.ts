@@ -4,12 +4,12 @@
 // `rapt sweep` CLI with the fake runner (RAPT_SWEEP_FAKE_RUNNER=1). No GPU, no real training.
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { createHash } from 'node:crypto';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TUNE_DEFAULTS, type TuneConfig, type TuneResult } from '../../src/lib/rapt/config';
 import {
+  expandAttacks,
   budgetChartSpec,
   budgetChartSvg,
   canonicalJson,
@@ -37,6 +37,7 @@ import {
   RUNS_FILE
 } from '../../src/lib/experiments';
 import { fakeTuneResult, FAKE_FAIL_TASK } from '../../src/lib/experiments/fake-runner';
+import { checkXml, parseCsv, rapt } from './helpers/sweep-files';
 
 const REPO = resolve(__dirname, '..', '..');
 
@@ -77,63 +78,6 @@ function result(config: TuneConfig, acc: number, extra: { clean?: number; f1?: n
 
 const cfg = (over: Partial<TuneConfig>): TuneConfig => ({ ...TUNE_DEFAULTS, model: 'builtin', task: 'spam', ...over }) as TuneConfig;
 
-/** Minimal XML well-formedness: balanced, properly nested tags, quoted attributes, escaped text. */
-function checkXml(xml: string): { tags: Map<string, number> } {
-  const tags = new Map<string, number>();
-  const stack: string[] = [];
-  const body = xml.replace(/^\s*<\?xml[^?]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '');
-  const tokenRe = /<[^>]*>/g;
-  let last = 0;
-  let m: RegExpExecArray | null;
-  const checkText = (t: string) => {
-    expect(t, 'raw < in text').not.toMatch(/</);
-    expect(t.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, ''), 'bare & in text').not.toMatch(/&/);
-  };
-  while ((m = tokenRe.exec(body))) {
-    checkText(body.slice(last, m.index));
-    last = m.index + m[0].length;
-    const tok = m[0];
-    const close = /^<\/([A-Za-z][\w:.-]*)\s*>$/.exec(tok);
-    if (close) {
-      expect(stack.pop(), `</${close[1]}> closes the wrong element`).toBe(close[1]);
-      continue;
-    }
-    const open = /^<([A-Za-z][\w:.-]*)((?:\s+[A-Za-z_:][\w:.-]*="[^"<]*")*)\s*(\/?)>$/.exec(tok);
-    expect(open, `malformed tag ${tok.slice(0, 80)}`).not.toBeNull();
-    const [, name, attrs, selfClose] = open!;
-    const names = [...attrs.matchAll(/([A-Za-z_:][\w:.-]*)=/g)].map((a) => a[1]);
-    expect(new Set(names).size, `duplicate attribute in ${tok.slice(0, 80)}`).toBe(names.length);
-    checkText(attrs.replace(/="([^"]*)"/g, (_s, v: string) => v));
-    tags.set(name, (tags.get(name) ?? 0) + 1);
-    if (!selfClose) stack.push(name);
-  }
-  checkText(body.slice(last));
-  expect(stack, 'unclosed elements').toEqual([]);
-  return { tags };
-}
-
-/** RFC 4180 parser (quoted fields, doubled quotes, CRLF) for reading summary.csv back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let f = '';
-  let q = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (q) {
-      if (c === '"' && text[i + 1] === '"') (f += '"'), i++;
-      else if (c === '"') q = false;
-      else f += c;
-    } else if (c === '"') q = true;
-    else if (c === ',') row.push(f), (f = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(f), rows.push(row), (row = []), (f = ''), i++;
-    } else f += c;
-  }
-  if (f !== '' || row.length) row.push(f), rows.push(row);
-  return rows;
-}
-
 // ---------------------------------------------------------------- config
 
 describe('sweep config: expansion', () => {
@@ -153,11 +97,20 @@ describe('sweep config: expansion', () => {
       else expect(c.eta).toBeGreaterThan(0);
     }
     expect(new Set(cs.map(runKey)).size).toBe(cs.length);
-    expect(sweep.attacks).toEqual([]);
+    // attacks: the four kinds, each at every budget and seed (not per method or RAPT switch)
+    expect(sweep.attacks.map((a) => a.attack)).toEqual(['inversion-nn', 'inversion-learned', 'mask', 'attribute']);
+    const attacks = expandAttacks(sweep.attacks, cs);
+    expect(attacks).toHaveLength(4 * budgets.length * 3);
+    for (const a of attacks) {
+      expect(a.model).toBe('builtin');
+      expect(a.task).toBe(a.attack === 'attribute' ? 'sotu-party' : 'spam');
+      if (a.attack !== 'attribute') expect(a.maxLength).toBe(sweep.base.maxLength); // the text the service saw
+    }
+    expect(new Set(attacks.map(runKey)).size).toBe(attacks.length);
   });
 
-  it('fills TUNE_DEFAULTS, takes base values, passes attacks through and drops duplicate configs', () => {
-    const attacks = [{ kind: 'knn', k: 5 }, { kind: 'mask', anything: [1, 2] }];
+  it('fills TUNE_DEFAULTS, takes base values, keeps attack entries and drops duplicate configs', () => {
+    const attacks = [{ attack: 'mask', positions: 50 }, { attack: 'attribute', task: 'other', attribute: 'era' }];
     const s = parseSweepConfig({ name: 'x', base: { model: 'm', task: 't', lr: 0.001 }, grid: { plainTokens: [10, 10, 40], rapt: [true] }, attacks });
     expect(s.attacks).toEqual(attacks);
     const cs = expandSweep(s);
@@ -196,7 +149,14 @@ describe('sweep config: expansion', () => {
     ['mechanism none crossed with eta', { name: 'x', base: { model: 'm', task: 't' }, grid: { mechanism: ['none', 'dchi'], eta: [10] } }, /^grid point \{"mechanism":"none","eta":10\}: mechanism "none" takes no budget/],
     ['dchi without eta', { name: 'x', base: { model: 'm', task: 't', mechanism: 'dchi' } }, /^the base config: mechanism dchi needs eta/],
     ['RAPT with no plain tokens (rapt tune’s own check)', { name: 'x', base: { model: 'm', task: 't', plainTokens: 0 }, grid: { rapt: [false, true] } }, /^grid point \{"rapt":true\}: plainTokens must be an integer ≥ 1/],
-    ['attacks not a list', { name: 'x', base: { model: 'm', task: 't' }, attacks: {} }, /^attacks: must be a list/]
+    ['attacks not a list', { name: 'x', base: { model: 'm', task: 't' }, attacks: {} }, /^attacks: must be a list/],
+    ['attack entry not an object', { name: 'x', base: { model: 'm', task: 't' }, attacks: ['mask'] }, /^attacks\[0\]: must be an object like \{"attack": "inversion-nn"\}/],
+    ['attack written as kind', { name: 'x', base: { model: 'm', task: 't' }, attacks: [{ kind: 'mask' }] }, /^attacks\[0\]\.attack: is required .*write "attack", not "kind"/],
+    ['unknown attack', { name: 'x', base: { model: 'm', task: 't' }, attacks: [{ attack: 'knn' }] }, /^attacks\[0\]: attack must be one of inversion-nn, inversion-learned, mask, attribute, got "knn"/],
+    ['attack sets a grid field', { name: 'x', base: { model: 'm', task: 't' }, attacks: [{ attack: 'mask' }, { attack: 'mask', eta: 5 }] }, /^attacks\[1\]\.eta: set by the sweep's grid/],
+    ['unknown attack field', { name: 'x', base: { model: 'm', task: 't' }, attacks: [{ attack: 'mask', stepz: 5 }] }, /^attacks\[0\]\.stepz: unknown attack field; known: attack, task, limit/],
+    ['bad attack value', { name: 'x', base: { model: 'm', task: 't' }, attacks: [{ attack: 'inversion-learned', steps: 0 }] }, /^attacks\[0\]: steps must be an integer ≥ 1, got 0/],
+    ['attribute on a token attack', { name: 'x', base: { model: 'm', task: 't' }, attacks: [{ attack: 'mask', attribute: 'era' }] }, /^attacks\[0\]: attribute is for the attribute attack, not mask/]
   ];
   for (const [what, raw, re] of bad)
     it(`rejects ${what}, naming the field`, () => {
@@ -349,10 +309,10 @@ describe('runSweep', () => {
     expect(() => parseRunsLog(`[1]\n`)).toThrow(/line 1: expected an object with a "kind"/);
   });
 
-  it('keeps rows of other kinds (attacks) and tune rows without a key', async () => {
+  it('keeps rows of other kinds and tune rows without a key', async () => {
     const configs = expandSweep(smallSweep()).slice(0, 2);
     const { key: _k, ...noKey } = { ...fakeTuneResult(configs[0]), key: '' };
-    const attack = { kind: 'attack', key: 'abc', attack: 'knn', success: 0.3 };
+    const attack = { kind: 'note', key: 'abc', text: 'a row some other tool wrote' };
     const store = new MemoryStore();
     await store.write(RUNS_FILE, `${JSON.stringify(attack)}\n${JSON.stringify(noKey)}\n`);
     const ran: TuneConfig[] = [];
@@ -583,13 +543,6 @@ describe('SVG chart', () => {
 
 // ---------------------------------------------------------------- CLI
 
-function rapt(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, ['bin/rapt.mjs', ...args], { cwd: REPO, timeout: 120_000, env: { ...process.env, RAPT_DEBUG: '', ...env } }, (err, stdout, stderr) =>
-      done({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout: String(stdout), stderr: String(stderr) })
-    );
-  });
-}
 
 describe('rapt sweep (CLI, fake runner)', () => {
   let tmp: string;

@@ -1,18 +1,23 @@
 // rapt sweep --config FILE.json --out DIR [--dry-run]
 //
 // Runs every config of a sweep (src/lib/experiments/sweep-config.ts: base + grid of budgets,
-// methods, seeds, switches) one after another with `rapt tune`'s runner, and writes into DIR:
-//   runs.jsonl   one line per finished run: the TuneResult JSON plus "key" (the run key of its
-//                config); failed runs as {"kind": "error", key, config, message}
-//   summary.csv, summary.md   mean ± sample std over seeds, per config minus seed
+// methods, seeds, switches) one after another with `rapt tune`'s runner, then its attacks (the
+// config's `attacks`, at every model, budget and seed of the grid) with `rapt attack`'s, and
+// writes into DIR:
+//   runs.jsonl   one line per finished run: the TuneResult / AttackResult JSON plus "key" (the run
+//                key of its config); failed runs as {"kind": "error", key, config, message}
+//   summary.csv, summary.md   mean ± sample std over seeds, per config minus seed (summary.md
+//                has an "Attacks" section when there are attack results)
 //   chart.svg    test accuracy on privatized inputs vs budget, one line per variant
+//   attacks.csv, attacks.svg, frontier-<attack>.svg   with attacks: their summary, success vs
+//                budget, and task accuracy vs attack success
 // Running it again resumes: runs already in runs.jsonl are skipped, failed ones retried. Progress on
 // stderr; at the end one JSON line on stdout:
-//   {name, out, total, skipped, ran, failed, aborted, finished, files: {runs, summary_csv, summary_md, chart}}
+//   {name, out, total, tune_runs, attack_runs, skipped, ran, failed, aborted, finished, files: {runs, summary_csv, summary_md, chart, attacks_csv?, attacks_svg?, frontiers?}}
 // Exit 1 when a run failed (the others still ran). --dry-run prints {name, total, runs: [{key, config}]}
 // and runs nothing. Ctrl-C stops after the current run (twice: at once).
 //
-// Test hook: RAPT_SWEEP_FAKE_RUNNER=1 swaps the real runner for src/lib/experiments/fake-runner.ts
+// Test hook: RAPT_SWEEP_FAKE_RUNNER=1 swaps the real runners for src/lib/experiments/fake-runner.ts
 // (deterministic numbers, no GPU).
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -20,7 +25,10 @@ import { resolve } from 'node:path';
 import { UsageError, printJson } from '../runtime';
 import { expandSweep, parseSweepConfigText, SweepConfigError } from '../../lib/experiments/sweep-config';
 import { runKey } from '../../lib/experiments/run-key';
-import { CHART_SVG, RUNS_FILE, runSweep, SUMMARY_CSV, SUMMARY_MD } from '../../lib/experiments/sweep-runner';
+import { ATTACKS_CSV, ATTACKS_SVG, CHART_SVG, frontierFile, RUNS_FILE, runSweep, SUMMARY_CSV, SUMMARY_MD } from '../../lib/experiments/sweep-runner';
+import { expandAttacks } from '../../lib/experiments/sweep-attacks';
+import { frontierAttacks } from '../../lib/experiments/attack-charts';
+import type { AttackConfig, AttackResult } from '../../lib/attacks/config';
 import { DirStore } from '../../lib/experiments/store-node';
 import type { TuneConfig, TuneResult } from '../../lib/rapt/config';
 
@@ -33,14 +41,19 @@ export const SWEEP_OPTIONS = {
 /** The runner contract of src/lib/rapt/run-node.ts (each run opens and closes its own GPU device). */
 export type RunTune = (config: TuneConfig, opts: { log: (s: string) => void }) => Promise<TuneResult>;
 
-async function loadRunner(): Promise<RunTune> {
+/** The runner contract of src/lib/attacks/run-node.ts. */
+export type RunAttack = (config: AttackConfig, opts: { log: (s: string) => void }) => Promise<AttackResult>;
+
+async function loadRunners(): Promise<{ runTune: RunTune; runAttack: RunAttack }> {
   if (process.env.RAPT_SWEEP_FAKE_RUNNER === '1') {
-    process.stderr.write('rapt sweep: RAPT_SWEEP_FAKE_RUNNER=1 — using the fake runner (test numbers, no training)\n');
-    return (await import('../../lib/experiments/fake-runner')).fakeRunTune;
+    process.stderr.write('rapt sweep: RAPT_SWEEP_FAKE_RUNNER=1 — using the fake runners (test numbers, no training, no attacks)\n');
+    const fake = await import('../../lib/experiments/fake-runner');
+    return { runTune: fake.fakeRunTune, runAttack: fake.fakeRunAttack };
   }
   // loaded only when needed: the GPU, model and data code stays out of --dry-run and config errors
   const { runTune } = await import('../../lib/rapt/run-node');
-  return runTune;
+  const { runAttack } = await import('../../lib/attacks/run-node');
+  return { runTune, runAttack };
 }
 
 export async function sweep(a: Record<string, string | boolean | undefined>): Promise<void> {
@@ -55,8 +68,16 @@ export async function sweep(a: Record<string, string | boolean | undefined>): Pr
     throw e;
   }
   const configs = expandSweep(cfg);
+  const attacks = expandAttacks(cfg.attacks, configs);
   if (a['dry-run']) {
-    printJson({ name: cfg.name, total: configs.length, runs: configs.map((c) => ({ key: runKey(c), config: c })) });
+    printJson({
+      name: cfg.name,
+      total: configs.length + attacks.length,
+      tune_runs: configs.length,
+      attack_runs: attacks.length,
+      runs: configs.map((c) => ({ key: runKey(c), config: c })),
+      attacks: attacks.map((c) => ({ key: runKey(c), config: c }))
+    });
     return;
   }
   const outArg = a.out;
@@ -64,7 +85,7 @@ export async function sweep(a: Record<string, string | boolean | undefined>): Pr
   const out = resolve(outArg);
   if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`--out ${outArg} is a file, not a folder`);
 
-  const runTune = await loadRunner();
+  const { runTune, runAttack } = await loadRunners();
   const log = (s: string) => process.stderr.write(s + '\n');
   const controller = new AbortController();
   const onSigint = () => {
@@ -79,6 +100,8 @@ export async function sweep(a: Record<string, string | boolean | undefined>): Pr
       configs,
       store: new DirStore(out),
       run: (c) => runTune(c, { log: (s) => log('  ' + s) }),
+      attacks,
+      runAttack: (c) => runAttack(c, { log: (s) => log('  ' + s) }),
       log,
       title: cfg.name,
       signal: controller.signal
@@ -86,18 +109,22 @@ export async function sweep(a: Record<string, string | boolean | undefined>): Pr
   } finally {
     process.off('SIGINT', onSigint);
   }
+  const frontiers = frontierAttacks(outcome.groups, outcome.attackGroups).map(frontierFile);
+  const withAttacks = outcome.attackGroups.length > 0 ? { attacks_csv: ATTACKS_CSV, attacks_svg: ATTACKS_SVG, frontiers } : {};
   printJson({
     name: cfg.name,
     out,
     total: outcome.total,
+    tune_runs: configs.length,
+    attack_runs: attacks.length,
     skipped: outcome.skipped,
     ran: outcome.ran,
     failed: outcome.failed,
     aborted: outcome.aborted,
-    finished: outcome.results.length,
-    files: { runs: RUNS_FILE, summary_csv: SUMMARY_CSV, summary_md: SUMMARY_MD, chart: CHART_SVG }
+    finished: outcome.results.length + outcome.attackResults.length,
+    files: { runs: RUNS_FILE, summary_csv: SUMMARY_CSV, summary_md: SUMMARY_MD, chart: CHART_SVG, ...withAttacks }
   });
   if (outcome.failed > 0)
     throw new Error(`${outcome.failed} of ${outcome.total} runs failed (their "error" lines are in ${outcome.files[0]}); run the same command again to retry them`);
-  if (outcome.aborted) throw new Error(`stopped with ${outcome.results.length} of ${outcome.total} runs finished; run the same command again to resume`);
+  if (outcome.aborted) throw new Error(`stopped with ${outcome.results.length + outcome.attackResults.length} of ${outcome.total} runs finished; run the same command again to resume`);
 }

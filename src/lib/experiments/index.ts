@@ -11,3 +11,7 @@ export * from './svg-chart';
 export * from './budget-chart';
 export * from './sweep-store';
 export * from './sweep-runner';
+export * from './sweep-attacks';
+export * from './attack-summary';
+export * from './attack-tables';
+export * from './attack-charts';

@@ -69,12 +69,16 @@ export function labelContext(configs: readonly TuneConfig[]): LabelContext {
 /**
  * "prompt + RAPT (m=40, λ=1)", "prompt, privatized", "prompt, clean", "prompt + RAPT (m=40, λ=1), clean";
  * with several mechanisms in the sweep the privatized ones say which ("prompt, privatized (SanText)").
+ * `{privacy: false}` leaves out "clean"/"privatized" ("prompt", "prompt + RAPT (m=40, λ=1)").
  */
-export function variantLabel(c: TuneConfig, ctx: LabelContext): string {
+export function variantLabel(c: TuneConfig, ctx: LabelContext, opts: { privacy?: boolean } = {}): string {
   let s: string = c.method;
   if (c.rapt) s += ` + RAPT (m=${c.plainTokens}, λ=${c.lambda}${ctx.showReconHidden ? `, c=${c.reconHidden}` : ''})`;
   const mech = MECHANISM_NAMES[c.mechanism];
-  if (c.mechanism === 'none') s += ', clean';
+  // opts.privacy false: the method alone (a frontier's curve runs through every budget, clean included)
+  if (opts.privacy === false) {
+    if (ctx.multipleMechanisms && c.mechanism !== 'none') s += `, ${mech}`;
+  } else if (c.mechanism === 'none') s += ', clean';
   else if (!c.rapt) s += ctx.multipleMechanisms ? `, privatized (${mech})` : ', privatized';
   else if (ctx.multipleMechanisms) s += `, ${mech}`;
   const extra = ctx.extraFields.filter((k) => c[k] !== undefined).map((k) => `${k}=${fmt(c[k])}`);

@@ -12,6 +12,10 @@ export interface ChartPoint {
   y: number;
   /** half-length of the error bar (e.g. one standard deviation); none when null/undefined */
   err?: number | null;
+  /** half-length of a horizontal error bar (when x is itself a mean, e.g. attack success) */
+  xErr?: number | null;
+  /** a short label drawn next to the marker (e.g. the budget, "η=80") */
+  note?: string;
 }
 
 export interface ChartSeries {
@@ -86,8 +90,9 @@ export function lineChartSvg(spec: LineChartSpec): string {
     y0 = M.top + plotH,
     y1 = M.top;
 
-  // x scale
-  const xs = series.flatMap((s) => s.points.map((p) => p.x));
+  // x scale (horizontal error bars included)
+  const xe = (p: ChartPoint) => (p.xErr != null && Number.isFinite(p.xErr) ? Math.abs(p.xErr) : 0);
+  const xs = series.flatMap((s) => s.points.flatMap((p) => (xe(p) > 0 ? [p.x - xe(p), p.x, p.x + xe(p)] : [p.x])));
   const useLog = spec.xScale === 'log' || ((spec.xScale ?? 'auto') === 'auto' && wantsLogScale(xs));
   let xScale: ((v: number) => number) & { ticks: (n?: number) => number[]; tickFormat: (n?: number, f?: string) => (v: number) => string };
   if (useLog) {
@@ -209,7 +214,17 @@ export function lineChartSvg(spec: LineChartSpec): string {
           `<path class="error-bar" d="M${r2(px)},${Y(p.y - e)} L${r2(px)},${Y(p.y + e)} M${r2(px - 4)},${Y(p.y - e)} L${r2(px + 4)},${Y(p.y - e)} M${r2(px - 4)},${Y(p.y + e)} L${r2(px + 4)},${Y(p.y + e)}" fill="none" stroke="${c}" stroke-width="1.2"/>`
         );
       }
-      o.push(`<circle cx="${X(p.x)}" cy="${Y(p.y)}" r="3.5" fill="${c}"><title>${xmlEscape(`${s.label}: x = ${numFormat(p.x)}, y = ${numFormat(p.y)}${p.err != null && Number.isFinite(p.err) ? ` ± ${numFormat(p.err)}` : ''}`)}</title></circle>`);
+      if (xe(p) > 0) {
+        const e = xe(p);
+        const py = yScale(p.y);
+        o.push(
+          `<path class="error-bar x-error-bar" d="M${X(p.x - e)},${r2(py)} L${X(p.x + e)},${r2(py)} M${X(p.x - e)},${r2(py - 4)} L${X(p.x - e)},${r2(py + 4)} M${X(p.x + e)},${r2(py - 4)} L${X(p.x + e)},${r2(py + 4)}" fill="none" stroke="${c}" stroke-width="1.2"/>`
+        );
+      }
+      const xPart = `x = ${numFormat(p.x)}${xe(p) > 0 ? ` ± ${numFormat(xe(p))}` : ''}`;
+      const yPart = `y = ${numFormat(p.y)}${p.err != null && Number.isFinite(p.err) ? ` ± ${numFormat(p.err)}` : ''}`;
+      o.push(`<circle cx="${X(p.x)}" cy="${Y(p.y)}" r="3.5" fill="${c}"><title>${xmlEscape(`${s.label}${p.note ? ` (${p.note})` : ''}: ${xPart}, ${yPart}`)}</title></circle>`);
+      if (p.note) o.push(`<text class="point-note" x="${r2(xScale(p.x) + 6)}" y="${r2(yScale(p.y) - 6)}" font-size="10" fill="${c}">${xmlEscape(p.note)}</text>`);
     }
     o.push('</g>');
   });

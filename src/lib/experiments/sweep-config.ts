@@ -7,7 +7,7 @@
 //     "base": { "model": "builtin", "task": "spam", "steps": 150 },        partial TuneConfig
 //     "grid": { "budgets": [{ "mechanism": "none" }, { "mechanism": "dchi", "eta": 50 }],
 //               "rapt": [false, true], "seed": [1, 2, 3] },                 lists of TuneConfig values
-//     "attacks": [] }                                                         passed through (issue 5)
+//     "attacks": [{ "attack": "inversion-nn" }] }    run at every budget and seed (sweep-attacks.ts)
 //
 // Grid keys are TuneConfig fields plus `budgets`, which sets mechanism and eta/epsilon together.
 // The grid is the full product; the first grid key written varies slowest, the last fastest.
@@ -20,6 +20,7 @@ import { BUDGET_OF, isMechanismName, MECHANISMS } from '../boundary/spec';
 import { TUNE_DEFAULTS, type TuneConfig, type TuneMechanism } from '../rapt/config';
 import { completeTuneConfig, TuneConfigError } from '../rapt/check-config';
 import { runKey } from './run-key';
+import { checkAttackSpec, expandAttacks, SweepAttackError, type SweepAttackSpec } from './sweep-attacks';
 
 export class SweepConfigError extends Error {
   override name = 'SweepConfigError';
@@ -39,8 +40,8 @@ export interface SweepConfig {
   base: Partial<TuneConfig>;
   /** key order is the nesting order of the product (first slowest) */
   grid: SweepGrid;
-  /** attack specs, not interpreted yet (issue 5) */
-  attacks: unknown[];
+  /** attacks run at every (model, task, budget, seed) of the grid (sweep-attacks.ts) */
+  attacks: SweepAttackSpec[];
 }
 
 type Rule =
@@ -201,13 +202,23 @@ export function parseSweepConfig(raw: unknown): SweepConfig {
 
   const attacks = raw.attacks ?? [];
   if (!Array.isArray(attacks)) throw new SweepConfigError(`attacks: must be a list (of attack specs), got ${show(attacks)}`);
-  attacks.forEach((a, i) => {
-    if (!isObject(a)) throw new SweepConfigError(`attacks[${i}]: must be an object, got ${show(a)}`);
-  });
+  let specs: SweepAttackSpec[];
+  try {
+    specs = attacks.map((a, i) => checkAttackSpec(a, `attacks[${i}]`));
+  } catch (e) {
+    if (e instanceof SweepAttackError) throw new SweepConfigError(e.message);
+    throw e;
+  }
 
-  const cfg: SweepConfig = { name: raw.name, base: base as Partial<TuneConfig>, grid: grid as SweepGrid, attacks };
+  const cfg: SweepConfig = { name: raw.name, base: base as Partial<TuneConfig>, grid: grid as SweepGrid, attacks: specs };
   if (raw.description !== undefined) cfg.description = raw.description as string;
-  expandSweep(cfg); // every grid point must make a complete, consistent config
+  const tunes = expandSweep(cfg); // every grid point must make a complete, consistent config
+  try {
+    expandAttacks(specs, tunes); // and every attack at every grid point
+  } catch (e) {
+    if (e instanceof SweepAttackError) throw new SweepConfigError(e.message);
+    throw e;
+  }
   return cfg;
 }
 

@@ -1,0 +1,136 @@
+// The attack charts of a sweep, as LineChartSpecs for svg-chart.ts:
+//   attacks.svg             attack success (%) against the privacy budget, one line per attack,
+//                           its baseline (identity guess / majority class) as a line of its own,
+//                           clean-text success as dashed reference lines;
+//   frontier-<attack>.svg   the headline picture: task accuracy on privatized test inputs (%)
+//                           against that attack's success (%), one curve per method (prompt,
+//                           prompt + RAPT, …) through every budget of the sweep, clean included,
+//                           each point labelled with its budget; error bars ± std on both axes.
+// Tuning groups and attack groups join on (model, task, mechanism, budget value). Browser-safe.
+
+import { BUDGET_SYMBOL, labelContext, MECHANISM_NAMES, variantLabel, type BudgetInfo } from './labels';
+import { runKey } from './run-key';
+import type { SummaryGroup } from './summary';
+import type { AttackGroup } from './attack-summary';
+import type { ChartBaseline, ChartSeries, LineChartSpec } from './svg-chart';
+import type { TuneConfig } from '../rapt/config';
+
+const pct = (v: number | null) => (v === null ? null : v * 100);
+
+function budgetKey(model: string, task: string, b: BudgetInfo): string {
+  return `${model}\u0000${task}\u0000${b.mechanism}\u0000${b.value ?? ''}`;
+}
+
+/** "η=80", "clean". */
+export function shortBudget(b: BudgetInfo): string {
+  return b.name === null ? 'clean' : `${BUDGET_SYMBOL[b.name]}=${b.value}`;
+}
+
+function budgetAxisLabel(budgets: readonly BudgetInfo[]): string {
+  const priv = budgets.filter((b) => b.name !== null);
+  const names = new Set(priv.map((b) => b.name));
+  const mechs = new Set(priv.map((b) => b.mechanism));
+  if (names.size !== 1) return 'privacy budget (η or ε; larger = less private)';
+  const n = [...names][0]!;
+  return `privacy budget ${BUDGET_SYMBOL[n]} (${mechs.size === 1 ? MECHANISM_NAMES[[...mechs][0]] + ', ' : ''}larger = less private)`;
+}
+
+/** attacks.svg: success against budget, per attack, with each attack's baseline. */
+export function attackChartSpec(groups: readonly AttackGroup[], opts: { title?: string } = {}): LineChartSpec {
+  const series = new Map<string, ChartSeries>();
+  const baselineSeries = new Map<string, ChartSeries>();
+  const baselines: ChartBaseline[] = [];
+  for (const g of groups) {
+    const s = g.stats.success;
+    if (s.n === 0) continue;
+    if (g.budget.value === null) {
+      baselines.push({ label: `${g.label}, clean text`, y: s.mean * 100, err: pct(s.std) });
+      continue;
+    }
+    let line = series.get(g.label);
+    if (!line) series.set(g.label, (line = { label: g.label, points: [] }));
+    line.points.push({ x: g.budget.value, y: s.mean * 100, err: pct(s.std) });
+    // one baseline line per (task, baseline, budget): the first attack's (token attacks share the identity guess's scored positions, except mask's sample)
+    const bl = `${g.baselineName} guess (${g.task}${g.config.attribute ? `, ${g.config.attribute}` : ''})`;
+    let b = baselineSeries.get(bl);
+    if (!b) baselineSeries.set(bl, (b = { label: `baseline: ${bl}`, points: [], color: '#888888' }));
+    if (!b.points.some((p) => p.x === g.budget.value) && g.stats.baseline.n > 0)
+      b.points.push({ x: g.budget.value, y: g.stats.baseline.mean * 100, err: pct(g.stats.baseline.std) });
+  }
+  const xs = [...new Set(groups.filter((g) => g.budget.value !== null).map((g) => g.budget.value as number))].sort((a, b) => a - b);
+  return {
+    title: opts.title,
+    subtitle: 'mean ± sample std over seeds; grey: the trivial baseline on the same examples; dashed: no privatization',
+    xLabel: budgetAxisLabel(groups.map((g) => g.budget)),
+    yLabel: 'attack success (%)',
+    series: [...series.values(), ...baselineSeries.values()],
+    baselines,
+    xScale: 'auto',
+    xTicks: xs.length > 0 && xs.length <= 10 ? xs : undefined,
+    yClamp: [0, 100]
+  };
+}
+
+/** The attack labels a frontier can use: attacks on a task the tuning runs share. */
+export function frontierAttacks(tune: readonly SummaryGroup[], attacks: readonly AttackGroup[]): string[] {
+  const tasks = new Set(tune.map((g) => `${g.config.model}\u0000${g.config.task}`));
+  return [...new Set(attacks.filter((a) => tasks.has(`${a.config.model}\u0000${a.task}`)).map((a) => a.label))];
+}
+
+export interface FrontierPoint {
+  /** the tuning group and the attack group joined */
+  tune: SummaryGroup;
+  attack: AttackGroup;
+}
+
+export interface FrontierCurve {
+  /** the method without its privacy setting: "prompt", "prompt + RAPT (m=16, λ=1)" */
+  label: string;
+  points: FrontierPoint[];
+}
+
+/** Join tuning groups with one attack's groups at the same model, task and budget; one curve per method. */
+export function frontierCurves(tune: readonly SummaryGroup[], attacks: readonly AttackGroup[], attack: string): FrontierCurve[] {
+  const byBudget = new Map<string, AttackGroup>();
+  for (const a of attacks) if (a.label === attack) byBudget.set(budgetKey(a.config.model, a.task, a.budget), a);
+  const ctx = labelContext(tune.map((g) => ({ ...g.config, seed: 0 }) as TuneConfig));
+  const curves = new Map<string, FrontierCurve>();
+  for (const g of tune) {
+    const a = byBudget.get(budgetKey(g.config.model, g.config.task, g.budget));
+    if (!a) continue;
+    const { mechanism: _m, eta: _e, epsilon: _p, ...method } = g.config;
+    const k = runKey(method);
+    let c = curves.get(k);
+    if (!c) curves.set(k, (c = { label: variantLabel({ ...g.config, seed: 0 } as TuneConfig, ctx, { privacy: false }), points: [] }));
+    c.points.push({ tune: g, attack: a });
+  }
+  return [...curves.values()];
+}
+
+/** frontier-<attack>.svg: task accuracy (privatized test inputs) against the attack's success. */
+export function frontierChartSpec(tune: readonly SummaryGroup[], attacks: readonly AttackGroup[], attack: string, opts: { title?: string } = {}): LineChartSpec {
+  const curves = frontierCurves(tune, attacks, attack);
+  const series: ChartSeries[] = curves.map((c) => ({
+    label: c.label,
+    points: c.points.map(({ tune: t, attack: a }) => ({
+      x: a.stats.success.mean * 100,
+      xErr: pct(a.stats.success.std),
+      y: t.stats.test_privatized_accuracy.mean * 100,
+      err: pct(t.stats.test_privatized_accuracy.std),
+      note: shortBudget(t.budget)
+    }))
+  }));
+  const baselines: ChartBaseline[] = [];
+  const majority = tune.map((g) => g.stats.majority_accuracy).find((s) => s && s.n > 0);
+  const tasks = new Set(tune.map((g) => `${g.config.task}\u0000${g.config.evalLimit}`));
+  if (tasks.size === 1 && majority) baselines.push({ label: 'majority class (task accuracy)', y: majority.mean * 100, color: '#888888', style: 'dotted' });
+  return {
+    title: opts.title,
+    subtitle: 'one point per budget (labelled), mean ± sample std over seeds on both axes; up and to the left is better',
+    xLabel: `${attack} attack success (%; lower = more private)`,
+    yLabel: 'task accuracy, privatized test inputs (%)',
+    series,
+    baselines,
+    xScale: 'linear'
+  };
+}
