@@ -98,11 +98,17 @@ describe('tune config', () => {
     expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', rapt: true, plainTokens: 0 })).toThrow(/plainTokens must be an integer ≥ 1/);
     expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', steps: 2.5 })).toThrow(/steps must be an integer/);
     expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', ...({ lamda: 1 } as object) })).toThrow(/unknown field "lamda"/);
+    // the prefix reparameterisation: prefix only, a positive width, and absent (not a default) when unset
+    expect(completeTuneConfig({ model: 'builtin', task: 'spam', method: 'prefix', prefixHidden: 64 }).prefixHidden).toBe(64);
+    expect('prefixHidden' in completeTuneConfig({ model: 'builtin', task: 'spam', method: 'prefix' })).toBe(false);
+    expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', method: 'prompt', prefixHidden: 64 })).toThrow(/prefixHidden .* is for method prefix, not prompt/);
+    expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', method: 'prefix', prefixHidden: 0 })).toThrow(/prefixHidden must be an integer ≥ 1/);
   });
 
   it('maps CLI flags onto the config', () => {
     const c = tuneConfigFromArgs({ model: 'builtin', task: 'spam', mechanism: 'dchi', eta: '50', rapt: true, 'plain-tokens': '10', lambda: '0.5', batch: '8' });
     expect(c).toMatchObject({ mechanism: 'dchi', eta: 50, rapt: true, plainTokens: 10, lambda: 0.5, batchSize: 8 });
+    expect(tuneConfigFromArgs({ model: 'builtin', task: 'spam', method: 'prefix', 'prefix-hidden': '32' }).prefixHidden).toBe(32);
     expect(() => tuneConfigFromArgs({ model: 'builtin', task: 'spam', steps: 'ten' })).toThrow(/--steps must be a number/);
     expect(() => tuneConfigFromArgs({ task: 'spam' })).toThrow(/--model/);
   });

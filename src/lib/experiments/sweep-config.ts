@@ -67,6 +67,7 @@ export const TUNE_FIELD_RULES: Record<keyof TuneConfig, Rule> = {
   lambda: { kind: 'number', min: 0, exclusive: false },
   reconHidden: { kind: 'int', min: 1 },
   promptLength: { kind: 'int', min: 1 },
+  prefixHidden: { kind: 'int', min: 1 },
   loraRank: { kind: 'int', min: 1 },
   loraAlpha: { kind: 'number', min: 0, exclusive: true },
   steps: { kind: 'int', min: 1 },

@@ -11,7 +11,7 @@ export class TuneConfigError extends Error {
 
 export const TUNE_CONFIG_FIELDS: readonly (keyof TuneConfig)[] = [
   'model', 'task', 'method', 'head', 'mechanism', 'eta', 'epsilon', 'rapt', 'plainTokens', 'lambda', 'reconHidden',
-  'promptLength', 'loraRank', 'loraAlpha', 'steps', 'batchSize', 'lr', 'seed', 'maxLength', 'trainLimit', 'evalLimit'
+  'promptLength', 'prefixHidden', 'loraRank', 'loraAlpha', 'steps', 'batchSize', 'lr', 'seed', 'maxLength', 'trainLimit', 'evalLimit'
 ];
 
 const METHODS = ['prompt', 'prefix', 'lora', 'full'];
@@ -52,6 +52,10 @@ export function completeTuneConfig(partial: Partial<TuneConfig>): TuneConfig {
   pos(r, 'lambda', true);
   int(r, 'reconHidden', 1);
   int(r, 'promptLength', c.method === 'prompt' || c.method === 'prefix' ? 1 : 0);
+  if (c.prefixHidden !== undefined) {
+    int(r, 'prefixHidden', 1);
+    if (c.method !== 'prefix') throw new TuneConfigError(`prefixHidden (the prefix reparameterisation MLP) is for method prefix, not ${c.method}`);
+  }
   int(r, 'loraRank', 1);
   pos(r, 'loraAlpha');
   int(r, 'steps', 1);

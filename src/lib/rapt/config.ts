@@ -32,6 +32,12 @@ export interface TuneConfig {
   reconHidden: number;
   /** soft prompt length (prompt tuning), prefix length (prefix tuning) */
   promptLength: number;
+  /**
+   * prefix tuning only: train the prefixes through P-tuning v2's reparameterisation MLP with this
+   * hidden width (P×C → h → 2·L·C); unset: the prefixes themselves are trained. Optional and left
+   * out when unset, so run keys of configs without it do not change.
+   */
+  prefixHidden?: number;
   /** LoRA rank r and scale α (update = α/r · B A x) */
   loraRank: number;
   loraAlpha: number;

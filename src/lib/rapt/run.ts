@@ -67,7 +67,14 @@ export async function runTune(partial: Partial<TuneConfig>, inputs: RunInputs, h
   if (numClasses < 2) throw new Error(`task ${config.task} has ${numClasses} label(s); classification needs at least 2`);
 
   const model = new BertModel(gpu, checkpoint.weights);
-  const method = createPeft(gpu, model, { name: config.method, promptLength: config.promptLength, loraRank: config.loraRank, loraAlpha: config.loraAlpha, seed: config.seed });
+  const method = createPeft(gpu, model, {
+    name: config.method,
+    promptLength: config.promptLength,
+    loraRank: config.loraRank,
+    loraAlpha: config.loraAlpha,
+    seed: config.seed,
+    ...(config.prefixHidden !== undefined ? { reparam: true, reparamHidden: config.prefixHidden } : {})
+  });
   const verbalizer = config.head === 'verbalizer' ? resolveVerbalizer(config.task, data.labels, tok) : null;
   if (tok.maskTokenId === null) throw new Error('the vocabulary has no [MASK] token');
   const trainer = new RaptTrainer(gpu, model, {
