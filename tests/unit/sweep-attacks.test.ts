@@ -228,6 +228,7 @@ describe('sweep attacks: summary and charts', () => {
     ]);
     const spec = attackChartSpec(summarizeAttacks(rows));
     expect(spec.series.map((s) => s.label)).toEqual(['inversion-nn', 'baseline: identity guess (spam)']);
+    expect(spec.series[1]).toMatchObject({ color: '#555555', dash: '6 4' });
     expect(spec.series[0].points.map((p) => [p.x, p.y])).toEqual([
       [50, 35],
       [100, 60]

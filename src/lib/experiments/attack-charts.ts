@@ -51,16 +51,20 @@ export function attackChartSpec(groups: readonly AttackGroup[], opts: { title?: 
     if (!line) series.set(g.label, (line = { label: g.label, points: [] }));
     line.points.push({ x: g.budget.value, y: s.mean * 100, err: pct(s.std) });
     // one baseline line per (task, baseline, budget): the first attack's (token attacks share the identity guess's scored positions, except mask's sample)
-    const bl = `${g.baselineName} guess (${g.task}${g.config.attribute ? `, ${g.config.attribute}` : ''})`;
+    const name = g.baselineName === 'identity' ? 'identity guess' : g.baselineName === 'majority' ? 'majority class' : g.baselineName;
+    const bl = `${name} (${g.task}${g.config.attribute ? `, ${g.config.attribute}` : ''})`;
     let b = baselineSeries.get(bl);
-    if (!b) baselineSeries.set(bl, (b = { label: `baseline: ${bl}`, points: [], color: '#888888' }));
+    if (!b) {
+      const k = baselineSeries.size;
+      baselineSeries.set(bl, (b = { label: `baseline: ${bl}`, points: [], color: k % 2 ? '#9a9a9a' : '#555555', dash: k % 2 ? '2 3' : '6 4' }));
+    }
     if (!b.points.some((p) => p.x === g.budget.value) && g.stats.baseline.n > 0)
       b.points.push({ x: g.budget.value, y: g.stats.baseline.mean * 100, err: pct(g.stats.baseline.std) });
   }
   const xs = [...new Set(groups.filter((g) => g.budget.value !== null).map((g) => g.budget.value as number))].sort((a, b) => a - b);
   return {
     title: opts.title,
-    subtitle: 'mean ± sample std over seeds; grey: the trivial baseline on the same examples; dashed: no privatization',
+    subtitle: 'mean ± sample std over seeds; grey (with markers): the trivial baseline on the same examples; dashed, no markers: no privatization',
     xLabel: budgetAxisLabel(groups.map((g) => g.budget)),
     yLabel: 'attack success (%)',
     series: [...series.values(), ...baselineSeries.values()],

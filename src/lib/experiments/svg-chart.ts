@@ -22,6 +22,8 @@ export interface ChartSeries {
   label: string;
   points: ChartPoint[];
   color?: string;
+  /** SVG stroke-dasharray of the line (e.g. "6 4" for a baseline drawn as a series) */
+  dash?: string;
 }
 
 export interface ChartBaseline {
@@ -74,7 +76,7 @@ export function lineChartSvg(spec: LineChartSpec): string {
   const baselines = spec.baselines ?? [];
   const series = spec.series.map((s) => ({ ...s, points: s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y)).sort((a, b) => a.x - b.x) }));
   const legend = [
-    ...series.map((s, i) => ({ label: s.label, color: s.color ?? schemeTableau10[i % 10], dash: null as string | null, marker: true })),
+    ...series.map((s, i) => ({ label: s.label, color: s.color ?? schemeTableau10[i % 10], dash: (s.dash ?? null) as string | null, marker: true })),
     ...baselines.map((b, j) => ({
       label: b.label,
       color: b.color ?? schemeTableau10[(series.length + j) % 10],
@@ -205,7 +207,8 @@ export function lineChartSvg(spec: LineChartSpec): string {
   series.forEach((s, i) => {
     const c = legend[i].color;
     o.push(`<g class="series" data-label="${xmlEscape(s.label)}">`);
-    if (s.points.length > 1) o.push(`<path d="${s.points.map((p, k) => `${k ? 'L' : 'M'}${X(p.x)},${Y(p.y)}`).join(' ')}" fill="none" stroke="${c}" stroke-width="2"/>`);
+    const dash = legend[i].dash ? ` stroke-dasharray="${legend[i].dash}"` : '';
+    if (s.points.length > 1) o.push(`<path d="${s.points.map((p, k) => `${k ? 'L' : 'M'}${X(p.x)},${Y(p.y)}`).join(' ')}" fill="none" stroke="${c}" stroke-width="2"${dash}/>`);
     for (const p of s.points) {
       if (p.err != null && Number.isFinite(p.err) && p.err > 0) {
         const e = Math.abs(p.err);
