@@ -25,6 +25,8 @@ import { SoftPrompt } from '../../src/lib/peft/soft-prompt';
 import { PrefixTuning } from '../../src/lib/peft/prefix-tuning';
 import { LoRA } from '../../src/lib/peft/lora';
 import { prefixMlpF64 } from '../../src/lib/peft/reference/prefix-encoder-f64';
+import { loadPeftState, PeftStateError, savePeftState } from '../../src/lib/peft/state';
+import { readSafetensors, writeSafetensors } from '../../src/lib/model/checkpoint/safetensors';
 import { getGpu } from './helpers/gpu';
 import { expectClose, randArray, rng } from './helpers/numeric';
 
@@ -398,4 +400,54 @@ describe('each method trains only its own tensors and learns a synthetic task', 
       expect(accuracy, `held-out accuracy of ${opts.name}`).toBeGreaterThan(THRESHOLD);
     });
   }
+});
+
+describe("saving and loading a method's trained tensors (rapt tune --save, rapt attack --run)", () => {
+  const methods: PeftOptions[] = [
+    { ...base, name: 'prompt' },
+    { ...base, name: 'prefix' },
+    { ...base, name: 'prefix', reparam: true, reparamHidden: 8 },
+    { ...base, name: 'lora' }
+  ];
+  for (const opts of methods)
+    it(`${opts.name}${opts.reparam ? ' (reparam)' : ''}: a fresh method with another seed, loaded, holds the saved values bit for bit`, async () => {
+      const a = createPeft(gpu, model, opts);
+      const b = createPeft(gpu, model, { ...opts, seed: opts.seed + 1 });
+      try {
+        // make a's tensors differ from any initialisation (LoRA's B starts at 0)
+        const r = rng(3);
+        for (const t of a.trainable) gpu.write(t.buffer, Float32Array.from(randArray(t.size, r)));
+        const bytes = await savePeftState(a);
+        expect(readSafetensors(bytes).metadata?.peft_method).toBe(opts.name);
+        const before = await Promise.all(b.trainable.map((t) => t.readF32()));
+        loadPeftState(b, bytes);
+        for (const [i, t] of b.trainable.entries()) {
+          const got = await t.readF32();
+          expect(Array.from(got)).toEqual(Array.from(await a.trainable[i].readF32()));
+          expect(Array.from(got)).not.toEqual(Array.from(before[i]));
+        }
+      } finally {
+        a.dispose();
+        b.dispose();
+      }
+    });
+
+  it('refuses a state of another method, another shape, or not a safetensors file, naming the file', async () => {
+    const prompt = createPeft(gpu, model, { ...base, name: 'prompt' });
+    const longer = createPeft(gpu, model, { ...base, name: 'prompt', promptLength: 4 });
+    const lora = createPeft(gpu, model, { ...base, name: 'lora' });
+    try {
+      const bytes = await savePeftState(prompt);
+      expect(() => loadPeftState(lora, bytes, 'run/peft.safetensors')).toThrow(/^run\/peft\.safetensors holds a prompt state, not lora/);
+      expect(() => loadPeftState(longer, bytes, 'x')).toThrow(/^x: soft_prompt is \[3, 16\], the method's is \[4, 16\]/);
+      expect(() => loadPeftState(prompt, new Uint8Array([1, 2, 3]), 'bad.safetensors')).toThrow(PeftStateError);
+      // a file without the metadata, with the wrong tensors
+      const other = writeSafetensors({ 'lora.0.query.A': { dtype: 'F32', shape: [1], data: new Float32Array(1) } });
+      expect(() => loadPeftState(prompt, other, 'y')).toThrow(/^y does not match this prompt configuration: missing soft_prompt; unexpected lora\.0\.query\.A;/);
+    } finally {
+      prompt.dispose();
+      longer.dispose();
+      lora.dispose();
+    }
+  });
 });
