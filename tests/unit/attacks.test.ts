@@ -31,6 +31,8 @@ import { bayesGuess, distanceProfile, estimateTransitions, identityGuess } from 
 import { LearnedInverter } from '../../src/lib/attacks/inversion-learned';
 import { maskInference, type MaskSite } from '../../src/lib/attacks/mask-inference';
 import { runAttackCore } from '../../src/lib/attacks/run';
+import { pooledStates } from '../../src/lib/attacks/attribute-inference';
+import { createPeft } from '../../src/lib/peft/method';
 import { attackConfigFromArgs } from '../../src/cli/commands/attack';
 import { getGpu } from './helpers/gpu';
 
@@ -303,4 +305,31 @@ describe('attacks on the tiny fixture model', () => {
       /no attribute "speaker" \(it has: noise\)/
     );
   }, 60_000);
+
+  it("a tuned run's states: pooled states with a soft prompt equal the float64 reference's mean over the text positions", async () => {
+    const model = new BertModel(gpu, ckpt.weights);
+    const method = createPeft(gpu, model, { name: 'prompt', promptLength: 3, loraRank: 1, loraAlpha: 1, seed: 4 });
+    try {
+      const seqs = ids(['the whale and the sea', 'old man']);
+      const sp = { cls: tok.clsTokenId, sep: tok.sepTokenId, pad: tok.padTokenId, mask: tok.maskTokenId! };
+      const got = await pooledStates(gpu, model, sp, seqs, { tuned: method });
+      const frozen = await pooledStates(gpu, model, sp, seqs);
+      const prompt = Float64Array.from(await method.prompt!.readF32());
+      const C = ckpt.config.hidden_size;
+      seqs.forEach((q, b) => {
+        const row = [sp.cls, ...q, sp.sep];
+        const ref = bertForwardF64(ckpt.weights, { inputIds: [row], prompt });
+        const want = new Float64Array(C);
+        const S = row.length + 3;
+        for (let t = 1; t <= q.length; t++) for (let c = 0; c < C; c++) want[c] += ref.lastHiddenState[(3 + t) * C + c] / q.length;
+        expect(ref.lastHiddenState.length).toBe(S * C);
+        for (let c = 0; c < C; c++) expect(Math.abs(got[b * C + c] - want[c])).toBeLessThan(1e-4);
+      });
+      // the prompt changes what the service holds
+      expect(Math.max(...got.map((v, i) => Math.abs(v - frozen[i])))).toBeGreaterThan(1e-3);
+    } finally {
+      method.dispose();
+      model.dispose();
+    }
+  });
 });

@@ -156,6 +156,7 @@ describe('sweep config: expansion', () => {
     ['attack sets a grid field', { name: 'x', base: { model: 'm', task: 't' }, attacks: [{ attack: 'mask' }, { attack: 'mask', eta: 5 }] }, /^attacks\[1\]\.eta: set by the sweep's grid/],
     ['unknown attack field', { name: 'x', base: { model: 'm', task: 't' }, attacks: [{ attack: 'mask', stepz: 5 }] }, /^attacks\[0\]\.stepz: unknown attack field; known: attack, task, limit/],
     ['bad attack value', { name: 'x', base: { model: 'm', task: 't' }, attacks: [{ attack: 'inversion-learned', steps: 0 }] }, /^attacks\[0\]: steps must be an integer ≥ 1, got 0/],
+    ['a saved run in a sweep attack', { name: 'x', base: { model: 'm', task: 't' }, attacks: [{ attack: 'attribute', run: 'runs/a' }] }, /^attacks\[0\]\.run: a sweep attacks the privatized data of its grid/],
     ['attribute on a token attack', { name: 'x', base: { model: 'm', task: 't' }, attacks: [{ attack: 'mask', attribute: 'era' }] }, /^attacks\[0\]: attribute is for the attribute attack, not mask/]
   ];
   for (const [what, raw, re] of bad)

@@ -6,6 +6,7 @@
 import { UsageError, printJson } from '../runtime';
 import { ATTACK_KINDS } from '../../lib/attacks/threat-model';
 import { AttackConfigError, completeAttackConfig, type AttackConfig } from '../../lib/attacks/config';
+import { readSavedRunConfig } from '../../lib/rapt/saved-run-node';
 
 export const ATTACK_OPTIONS = {
   kind: { type: 'string' },
@@ -15,6 +16,7 @@ export const ATTACK_OPTIONS = {
   eta: { type: 'string' },
   epsilon: { type: 'string' },
   attribute: { type: 'string' },
+  run: { type: 'string' },
   limit: { type: 'string' },
   'aux-limit': { type: 'string' },
   'max-length': { type: 'string' },
@@ -52,9 +54,25 @@ const FLAG_OF: Record<string, string> = Object.fromEntries([...NUMERIC.map(([f, 
 /** CLI flags → a checked AttackConfig (errors name the flag). */
 export function attackConfigFromArgs(a: Record<string, string | boolean | undefined>): AttackConfig {
   if (!a.kind) throw new UsageError(`--kind is required (${ATTACK_KINDS.join(', ')})`);
-  if (!a.model) throw new UsageError('--model DIR|builtin is required');
-  if (!a.task) throw new UsageError('--task NAME|FILE is required (built-in: spam, sotu-party)');
-  const c: Record<string, unknown> = { attack: a.kind, model: a.model, task: a.task, mechanism: a.mechanism ?? 'none' };
+  // --run DIR: a saved tuning run; its model, task, mechanism and budget are the defaults
+  let fromRun: Record<string, unknown> = {};
+  if (a.run !== undefined) {
+    if (typeof a.run !== 'string' || a.run === '') throw new UsageError('--run DIR needs a folder (rapt tune --save DIR)');
+    let rc;
+    try {
+      rc = readSavedRunConfig(a.run);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+    fromRun = { model: rc.model, task: rc.task, mechanism: rc.mechanism, ...(rc.eta !== undefined ? { eta: rc.eta } : {}), ...(rc.epsilon !== undefined ? { epsilon: rc.epsilon } : {}) };
+    if (a.mechanism !== undefined) fromRun = { model: rc.model, task: rc.task };
+  }
+  const model = a.model ?? fromRun.model;
+  const task = a.task ?? fromRun.task;
+  if (!model) throw new UsageError('--model DIR|builtin is required');
+  if (!task) throw new UsageError('--task NAME|FILE is required (built-in: spam, sotu-party)');
+  const c: Record<string, unknown> = { ...fromRun, attack: a.kind, model, task, mechanism: a.mechanism ?? fromRun.mechanism ?? 'none' };
+  if (typeof a.run === 'string') c.run = a.run;
   if (a.attribute !== undefined) c.attribute = a.attribute;
   for (const [flag, field] of NUMERIC) {
     const v = a[flag];

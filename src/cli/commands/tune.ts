@@ -28,6 +28,7 @@ export const TUNE_OPTIONS = {
   'max-length': { type: 'string' },
   'train-limit': { type: 'string' },
   'eval-limit': { type: 'string' },
+  save: { type: 'string' },
   json: { type: 'boolean' }
 } as const;
 
@@ -76,7 +77,17 @@ export function tuneConfigFromArgs(a: Record<string, string | boolean | undefine
 
 export async function tune(a: Record<string, string | boolean | undefined>): Promise<void> {
   const config = tuneConfigFromArgs(a);
+  if (a.save !== undefined && (typeof a.save !== 'string' || a.save === '')) throw new UsageError('--save DIR needs a folder');
+  const save = typeof a.save === 'string' ? a.save : undefined;
+  if (save !== undefined) {
+    const { checkSaveDir } = await import('../../lib/rapt/saved-run-node');
+    try {
+      checkSaveDir(save);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
   const { runTune } = await import('../../lib/rapt/run-node');
-  const result = await runTune(config, { log: (s) => process.stderr.write(s + '\n') });
+  const result = await runTune(config, { log: (s) => process.stderr.write(s + '\n'), save });
   printJson(result);
 }

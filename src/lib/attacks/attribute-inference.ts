@@ -1,8 +1,9 @@
 // Attribute inference: from what the service holds about a text — the frozen model's hidden
-// states of the privatized input — predict a sensitive attribute of it (for sotu-party the
+// states of the privatized input, or a tuned run's (its soft prompt, prefixes or LoRA updates in
+// place: `rapt attack --run DIR`) — predict a sensitive attribute of it (for sotu-party the
 // speaker, `president`, or the `era`).
 //
-//   representation  h̄ = (1/n) Σ_{t=1..n} H[t],  H = BERT([CLS] y_1 … y_n [SEP]) (text positions only),
+//   representation  h̄ = (1/n) Σ_{t=1..n} H[P + t],  H = BERT([prompt] [CLS] y_1 … y_n [SEP]) (text positions only; P prompt positions),
 //                   standardised per dimension with the auxiliary mean and standard deviation
 //   model           an MLP (mlp.ts) h̄ → class scores, trained with AdamW on auxiliary texts
 //                   privatized with the same mechanism and budget (80% of them)
@@ -16,15 +17,28 @@
 import type { GpuContext } from '../gpu/context';
 import { matmul, noGrad, reshapeMove, tensorFrom, tidy } from '../engine';
 import type { BertModel } from '../model/bert';
+import type { PeftMethod } from '../peft/method';
 import { SeededRandom } from '../util/seeded-random';
 import type { MaskSpecials } from './mask-inference';
 import { accuracy, majorityRate } from './metrics';
 import { Mlp, argmax, forEachLogits, trainMlp } from './mlp';
 
-/** Mean-pooled last hidden states over the text positions: [n, C] row-major. */
-export async function pooledStates(gpu: GpuContext, model: BertModel, sp: MaskSpecials, seqs: readonly Int32Array[], batchSize = 32): Promise<Float32Array> {
+/**
+ * Mean-pooled last hidden states over the text positions: [n, C] row-major. With `tuned`, the
+ * forward pass runs with that PEFT method's prompt and hooks (the tuned run's states).
+ */
+export async function pooledStates(
+  gpu: GpuContext,
+  model: BertModel,
+  sp: MaskSpecials,
+  seqs: readonly Int32Array[],
+  opts: { batchSize?: number; tuned?: PeftMethod } = {}
+): Promise<Float32Array> {
+  const batchSize = opts.batchSize ?? 32;
+  const tuned = opts.tuned;
+  const P = tuned?.promptPositions ?? 0;
   const C = model.config.hidden_size;
-  const maxLen = model.config.max_position_embeddings - 2;
+  const maxLen = model.config.max_position_embeddings - 2 - P;
   const out = new Float32Array(seqs.length * C);
   for (let s0 = 0; s0 < seqs.length; s0 += batchSize) {
     const part = seqs.slice(s0, s0 + batchSize);
@@ -34,7 +48,8 @@ export async function pooledStates(gpu: GpuContext, model: BertModel, sp: MaskSp
     const T = Math.max(...part.map((q) => q.length)) + 2;
     const ids = new Int32Array(B * T).fill(sp.pad);
     const mask: Uint8Array[] = [];
-    const w = new Float32Array(B * T);
+    const S = P + T;
+    const w = new Float32Array(B * S);
     part.forEach((q, b) => {
       ids[b * T] = sp.cls;
       ids.set(q, b * T + 1);
@@ -42,12 +57,12 @@ export async function pooledStates(gpu: GpuContext, model: BertModel, sp: MaskSp
       const m = new Uint8Array(T);
       m.fill(1, 0, q.length + 2);
       mask.push(m);
-      for (let t = 1; t <= q.length; t++) w[b * T + t] = 1 / q.length;
+      for (let t = 1; t <= q.length; t++) w[b * S + P + t] = 1 / q.length;
     });
     const pooled = noGrad(() =>
       tidy(() => {
-        const { hidden } = model.forward({ inputIds: tensorFrom(gpu, ids, [B, T], 'attr.input_ids'), attentionMask: mask });
-        return reshapeMove(matmul(tensorFrom(gpu, w, [B, 1, T], 'attr.mean_weights'), hidden, { name: 'attr.pooled' }), [B, C]);
+        const { hidden } = model.forward({ inputIds: tensorFrom(gpu, ids, [B, T], 'attr.input_ids'), attentionMask: mask, prompt: tuned?.prompt, hooks: tuned?.hooks });
+        return reshapeMove(matmul(tensorFrom(gpu, w, [B, 1, S], 'attr.mean_weights'), hidden, { name: 'attr.pooled' }), [B, C]);
       })
     );
     out.set(await pooled.readF32(), s0 * C);

@@ -44,6 +44,11 @@ export interface AttackConfig {
   attribute?: string;
   /** mask attack: most masked positions evaluated (0 = all positions of the `limit` examples) */
   positions: number;
+  /**
+   * attribute attack: a tuned run's folder (`rapt tune --save DIR`); the attacker reads that run's
+   * hidden states (its soft prompt, prefixes or LoRA updates in place) instead of the frozen model's
+   */
+  run?: string;
 }
 
 export const ATTACK_DEFAULTS: Omit<AttackConfig, 'attack' | 'model' | 'task'> = {
@@ -85,7 +90,7 @@ export class AttackConfigError extends Error {
 
 export const ATTACK_CONFIG_FIELDS: readonly (keyof AttackConfig)[] = [
   'attack', 'model', 'task', 'mechanism', 'eta', 'epsilon', 'seed', 'limit', 'auxLimit', 'maxLength', 'candidates', 'samples',
-  'window', 'hidden', 'steps', 'batchSize', 'lr', 'attribute', 'positions'
+  'window', 'hidden', 'steps', 'batchSize', 'lr', 'attribute', 'positions', 'run'
 ];
 
 function int(c: Record<string, unknown>, k: string, min: number): void {
@@ -121,6 +126,11 @@ export function completeAttackConfig(partial: Partial<AttackConfig>): AttackConf
   int(r, 'batchSize', 1);
   int(r, 'positions', 0);
   if (typeof c.lr !== 'number' || !Number.isFinite(c.lr) || c.lr <= 0) throw new AttackConfigError(`lr must be a finite number > 0, got ${JSON.stringify(c.lr)}`);
+  if (c.run !== undefined) {
+    if (typeof c.run !== 'string' || !c.run) throw new AttackConfigError(`run must be a tuned run's folder, got ${JSON.stringify(c.run)}`);
+    if (c.attack !== 'attribute')
+      throw new AttackConfigError(`run (a tuned run's states) is for the attribute attack, not ${c.attack}: the token attacks read the privatized ids, which tuning does not change`);
+  }
   if (c.attribute !== undefined) {
     if (typeof c.attribute !== 'string' || !c.attribute) throw new AttackConfigError(`attribute must be a column name, got ${JSON.stringify(c.attribute)}`);
     if (c.attack !== 'attribute') throw new AttackConfigError(`attribute is for the attribute attack, not ${c.attack}`);

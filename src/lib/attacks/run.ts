@@ -21,6 +21,10 @@ import { makePrivacyTable } from '../boundary/table';
 import { createPrivatizer } from '../boundary/factory';
 import type { MechanismSpec, Privatizer } from '../privacy/types';
 import { SeededRandom } from '../util/seeded-random';
+import type { TuneConfig } from '../rapt/config';
+import { peftOptionsFor } from '../rapt/peft-options';
+import { createPeft, type PeftMethod } from '../peft/method';
+import { loadPeftState } from '../peft/state';
 import { completeAttackConfig, type AttackConfig, type AttackResult } from './config';
 import { coverage, encodeExamples, privatizeMany, smoothedPrior, subset, tokenCounts, topIds } from './data';
 import { bayesGuess, distanceProfile, estimateTransitions, identityGuess, meanKeepRate, SHRINKAGE_GRID } from './inversion-nn';
@@ -37,6 +41,8 @@ export interface AttackInputs {
   /** corpus frequencies per id (SanText+ only) */
   frequencies?: Float64Array;
   adapter: string;
+  /** the tuned run of `config.run`: its config and its PEFT state (peft/state.ts bytes); `source` names the file */
+  tuned?: { config: TuneConfig; state: Uint8Array; source: string };
 }
 
 export interface AttackHooks {
@@ -58,6 +64,10 @@ export async function runAttackCore(partial: Partial<AttackConfig>, inputs: Atta
   const maxLength = Math.min(config.maxLength, checkpoint.config.max_position_embeddings - 2);
   if (tok.maskTokenId === null) throw new Error('the vocabulary has no [MASK] token');
   const sp = { cls: tok.clsTokenId, sep: tok.sepTokenId, pad: tok.padTokenId, mask: tok.maskTokenId };
+  if ((config.run !== undefined) !== (inputs.tuned !== undefined))
+    throw new Error(config.run !== undefined ? `run ${config.run}: the tuned run's state was not loaded` : 'a tuned state was given without config.run');
+  if (inputs.tuned && inputs.tuned.config.model !== config.model)
+    throw new Error(`run ${config.run} tuned model ${inputs.tuned.config.model}, not ${config.model}`);
 
   // attribute: resolve the column before any work
   let attribute: string | null = null;
@@ -89,6 +99,7 @@ export async function runAttackCore(partial: Partial<AttackConfig>, inputs: Atta
   };
 
   let model: BertModel | null = null;
+  let tunedMethod: PeftMethod | null = null;
   try {
     // ── user side: the test texts, privatized ──
     const test = encodeExamples(tok, subset(data.splits.test.examples, config.limit, config.seed * 2 + 1), maxLength);
@@ -231,10 +242,16 @@ export async function runAttackCore(partial: Partial<AttackConfig>, inputs: Atta
         const auxLabels = Int32Array.from(aux.kept, (e) => id.get(e.attrs[name])!);
         const testLabels = Int32Array.from(test.kept, (e) => id.get(e.attrs[name])!);
         model = new BertModel(gpu, checkpoint.weights);
+        if (inputs.tuned) {
+          tunedMethod = createPeft(gpu, model, peftOptionsFor(inputs.tuned.config));
+          loadPeftState(tunedMethod, inputs.tuned.state, inputs.tuned.source);
+          log(`attribute: reading the states of the tuned run ${config.run} (${inputs.tuned.config.method}, ${tunedMethod.parameterCount} trained parameters)`);
+        }
+        const tuned = tunedMethod ?? undefined;
         const auxPriv = await privatizeMany(makePrivatizer(5), aux.ids);
         const t1 = performance.now();
-        const auxF = await pooledStates(gpu, model, sp, auxPriv);
-        const testF = await pooledStates(gpu, model, sp, testPriv);
+        const auxF = await pooledStates(gpu, model, sp, auxPriv, { tuned });
+        const testF = await pooledStates(gpu, model, sp, testPriv, { tuned });
         log(`attribute: pooled hidden states of ${auxPriv.length} auxiliary and ${testPriv.length} test texts in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
         const C = checkpoint.config.hidden_size;
         const out = await attributeInference(gpu, C, auxF, auxLabels, testF, values.length, {
@@ -255,7 +272,10 @@ export async function runAttackCore(partial: Partial<AttackConfig>, inputs: Atta
           majority_value: values[maj.label],
           // the best constant guess in hindsight (the test texts' own mode), for reference
           test_mode_rate: round(Math.max(...values.map((_, k) => testLabels.filter((l) => l === k).length)) / testLabels.length),
-          representation: 'mean-pooled last hidden states of the frozen model on privatized inputs',
+          representation: inputs.tuned
+            ? `mean-pooled last hidden states of the tuned run (${inputs.tuned.config.method}) on privatized inputs`
+            : 'mean-pooled last hidden states of the frozen model on privatized inputs',
+          ...(inputs.tuned ? { run_method: inputs.tuned.config.method, run_mechanism: inputs.tuned.config.mechanism, run_budget: inputs.tuned.config.eta ?? inputs.tuned.config.epsilon ?? null } : {}),
           selected: out.selected,
           selected_step: out.step,
           validation_accuracy: round(out.valAccuracy),
@@ -280,6 +300,7 @@ export async function runAttackCore(partial: Partial<AttackConfig>, inputs: Atta
     return result;
   } finally {
     for (const p of privatizers) p.dispose();
+    tunedMethod?.dispose();
     model?.dispose();
   }
 }

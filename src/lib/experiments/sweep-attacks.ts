@@ -41,6 +41,7 @@ export function checkAttackSpec(raw: unknown, path: string): SweepAttackSpec {
   if (r.attack === undefined)
     throw new SweepAttackError(`${path}.attack: is required (${ATTACK_KINDS.join(', ')})${'kind' in r ? '; write "attack", not "kind"' : ''}`);
   for (const k of Object.keys(r)) {
+    if (k === 'run') throw new SweepAttackError(`${path}.run: a sweep attacks the privatized data of its grid; attack one saved run's states with rapt attack --run DIR`);
     if ((GRID_SET_ATTACK_FIELDS as readonly string[]).includes(k))
       throw new SweepAttackError(`${path}.${k}: set by the sweep's grid (each attack runs at every model, budget and seed of the sweep); remove it`);
     if (!(ATTACK_CONFIG_FIELDS as readonly string[]).includes(k))

@@ -13,7 +13,8 @@ import type { SplitDataset, Example } from '../data/types';
 import { BertModel } from '../model/bert';
 import type { BertCheckpoint } from '../model/checkpoint/bert-checkpoint';
 import type { BertTokenizer } from '../model/tokenizer';
-import { createPeft } from '../peft/method';
+import { createPeft, type PeftMethod } from '../peft/method';
+import { peftOptionsFor } from './peft-options';
 import { makePrivacyTable } from '../boundary/table';
 import { createPrivatizer } from '../boundary/factory';
 import type { MechanismSpec, Privatizer } from '../privacy/types';
@@ -52,6 +53,8 @@ export interface RunHooks {
   onStep?: (p: RunProgress) => void;
   /** return true to stop after the current step (the result then reports the steps done) */
   shouldStop?: () => boolean;
+  /** called once training ends, before evaluation, with the trained method (e.g. to save its state) */
+  onTrained?: (method: PeftMethod) => Promise<void>;
 }
 
 /** Seed for evaluation subsets: fixed, so every run of a sweep is scored on the same examples. */
@@ -67,14 +70,7 @@ export async function runTune(partial: Partial<TuneConfig>, inputs: RunInputs, h
   if (numClasses < 2) throw new Error(`task ${config.task} has ${numClasses} label(s); classification needs at least 2`);
 
   const model = new BertModel(gpu, checkpoint.weights);
-  const method = createPeft(gpu, model, {
-    name: config.method,
-    promptLength: config.promptLength,
-    loraRank: config.loraRank,
-    loraAlpha: config.loraAlpha,
-    seed: config.seed,
-    ...(config.prefixHidden !== undefined ? { reparam: true, reparamHidden: config.prefixHidden } : {})
-  });
+  const method = createPeft(gpu, model, peftOptionsFor(config));
   const verbalizer = config.head === 'verbalizer' ? resolveVerbalizer(config.task, data.labels, tok) : null;
   if (tok.maskTokenId === null) throw new Error('the vocabulary has no [MASK] token');
   const trainer = new RaptTrainer(gpu, model, {
@@ -169,6 +165,7 @@ export async function runTune(partial: Partial<TuneConfig>, inputs: RunInputs, h
       if (stop) break;
     }
     const trainSeconds = (performance.now() - tTrain) / 1000;
+    await hooks.onTrained?.(method);
 
     // ── evaluation ──
     const evalBatch = Math.max(config.batchSize, 16);
