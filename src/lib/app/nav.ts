@@ -14,7 +14,7 @@ export const NAV_PAGES: NavPage[] = [
   { label: 'Privatize', path: '/privatize', ready: false },
   { label: 'Train', path: '/train', ready: false },
   { label: 'Attack', path: '/attack', ready: false },
-  { label: 'Frontier', path: '/frontier', ready: false },
-  { label: 'Models/Data', path: '/models', ready: false },
+  { label: 'Frontier', path: '/frontier', ready: true },
+  { label: 'Models/Data', path: '/models', ready: true },
   { label: 'What the service saw', path: '/service-log', ready: false }
 ];
