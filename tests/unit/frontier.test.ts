@@ -185,7 +185,7 @@ describe('parseSweepFile', () => {
     lines.splice(1, 0, '{"kind": "tune", oops');
     expect(() => parseSweepFile(lines.join('\n'), 'x.jsonl')).toThrow(/x\.jsonl line 2 is not valid JSON/);
     const bad = text + JSON.stringify({ kind: 'attack', config: { attack: 'mask', model: 'builtin', task: 'spam', mechanism: 'none', seed: 1 }, success: 'high' }) + '\n';
-    expect(() => parseSweepFile(bad, 'x.jsonl')).toThrow(/x\.jsonl line 4: an "attack" row needs "success"/);
+    expect(() => parseSweepFile(bad, 'x.jsonl')).toThrow(/x\.jsonl line 4: an "attack" row needs a config object and a numeric success/);
     const noSeed = text + JSON.stringify({ kind: 'attack', config: { attack: 'mask', model: 'builtin', task: 'spam', mechanism: 'none' }, success: 0.1 }) + '\n';
     expect(() => parseSweepFile(noSeed, 'x.jsonl')).toThrow(/line 4: an "attack" row needs config\.seed/);
   });

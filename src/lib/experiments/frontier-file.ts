@@ -1,5 +1,5 @@
-// Reads a runs.jsonl for the Frontier page: the tuning rows (parseRunsLog's checks) and the attack
-// rows, each attack row checked for what the join needs (config.attack/model/task/mechanism/seed,
+// Reads a runs.jsonl for the Frontier page: the tuning and attack rows (parseRunsLog's checks), each
+// attack row also checked for what the join needs (config.attack/model/task/mechanism/seed,
 // a numeric success); a bad line is an error naming the file and the line. A cut-off last line
 // (a sweep still being written) is skipped with a warning. Browser-safe.
 
@@ -37,5 +37,5 @@ export function parseSweepFile(text: string, source = 'runs.jsonl'): SweepFile {
     attacks.push(r as unknown as AttackRow);
   }
   if (log.tune.length === 0) throw new RunsLogError(`${source} holds no "tune" rows: nothing to draw (is it a runs.jsonl written by rapt sweep?)`);
-  return { tune: log.tune, attacks, otherRows: log.other.length - attacks.length + log.errors.length, warnings };
+  return { tune: log.tune, attacks, otherRows: log.other.length + log.errors.length, warnings };
 }
