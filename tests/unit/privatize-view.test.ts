@@ -59,3 +59,14 @@ describe('budget slider', () => {
     expect(budgetToSlider('dchi', NaN)).toBe(SLIDER_STEPS / 2);
   });
 });
+
+describe('wrapTokens', () => {
+  it('wraps greedily, keeps long tokens on their own line, and caps the lines', async () => {
+    const { wrapTokens } = await import('../../src/lib/app/privatize-view');
+    const t = (s: string) => ({ text: s });
+    const lines = wrapTokens(['ab', 'cd', 'ef', 'averyverylongtoken', 'g'].map(t), 6);
+    expect(lines.map((l) => l.map((x) => x.text).join(' '))).toEqual(['ab cd', 'ef', 'averyverylongtoken', 'g']);
+    expect(wrapTokens(['ab', 'cd', 'ef'].map(t), 2, 2)).toHaveLength(2);
+    expect(wrapTokens([], 5)).toEqual([]);
+  });
+});

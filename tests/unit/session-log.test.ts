@@ -47,7 +47,7 @@ describe('session log store', () => {
     recordLogExport(a, logWith(1, 1000).toJSON(), s);
     recordLogExport(a, logWith(2, 1000).toJSON(), s);
     const logB = logWith(1, 1500);
-    logB.recordRejected({ code: 'text', path: 'texts', message: 'carries text' }, 1600);
+    logB.recordRejected({ code: 'string-value', path: 'texts', message: 'carries text' }, 1600);
     recordLogExport(b, logB.toJSON(), s);
     const doc = readSessionLog(s);
     expect(doc.sources.map((x) => x.id)).toEqual(['a', 'b']);

@@ -68,3 +68,22 @@ export function joinPieces(tokens: readonly string[]): string {
   }
   return out;
 }
+
+/** Greedy line wrapping of tokens for SVG text: lines of at most `maxChars` characters (a longer token gets a line of its own); indices kept. */
+export function wrapTokens<T extends { text: string }>(tokens: readonly T[], maxChars: number, maxLines = Infinity): T[][] {
+  const lines: T[][] = [];
+  let line: T[] = [];
+  let used = 0;
+  for (const t of tokens) {
+    const w = t.text.length + (line.length ? 1 : 0);
+    if (line.length && used + w > maxChars) {
+      lines.push(line);
+      line = [];
+      used = 0;
+    }
+    used += t.text.length + (line.length ? 1 : 0);
+    line.push(t);
+  }
+  if (line.length) lines.push(line);
+  return lines.slice(0, maxLines);
+}
