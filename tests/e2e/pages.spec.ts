@@ -32,6 +32,9 @@ test('privatize: samples with replaced tokens, read-outs, neighbourhood chart an
   await expect(samples).toBeVisible();
   await expect(page.getByTestId('sample-row')).toHaveCount(3);
   await expect(page.getByTestId('guarantee')).toContainText('η = 50');
+  // The settings (never the text) are in the URL: a shared link reproduces them.
+  await expect(page).toHaveURL(/[?&]budget=50(&|$)/);
+  expect(page.url()).not.toContain('owes');
   const replaced = page.locator('[data-testid="sample-token"][data-replaced="true"]');
   expect(await replaced.count()).toBeGreaterThan(0);
   await expect(replaced.first()).toHaveClass(/replaced/);
@@ -73,6 +76,10 @@ test('privatize: samples with replaced tokens, read-outs, neighbourhood chart an
   await expect(page.getByTestId('guarantee')).toContainText('η = 50');
   await expect(chart.getByTestId('noisy-point')).toHaveCount(24);
   await screenshot(page, 'privatize');
+  await page.goto('/privatize?mechanism=custext&budget=2&samples=2');
+  await expect(page.getByTestId('sample-row')).toHaveCount(2);
+  await expect(page.getByTestId('mechanism')).toHaveValue('custext');
+  await expect(page.getByTestId('budget')).toHaveValue('2');
   expect(pageErrors(errors), errors.join('\n')).toEqual([]);
 });
 

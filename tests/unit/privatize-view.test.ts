@@ -42,6 +42,8 @@ describe('scoreIdentityGuess', () => {
 
   it('joinPieces glues WordPiece continuations', () => {
     expect(joinPieces(['zebra', '##finch', 'sang', '.'])).toBe('zebrafinch sang .');
+    expect(joinPieces(['zebra', '##finch', '##es'], [1, 2, 4])).toBe('zebrafinch …es');
+    expect(joinPieces(['##x'])).toBe('…x');
   });
 });
 
@@ -68,5 +70,17 @@ describe('wrapTokens', () => {
     expect(lines.map((l) => l.map((x) => x.text).join(' '))).toEqual(['ab cd', 'ef', 'averyverylongtoken', 'g']);
     expect(wrapTokens(['ab', 'cd', 'ef'].map(t), 2, 2)).toHaveLength(2);
     expect(wrapTokens([], 5)).toEqual([]);
+  });
+});
+
+describe('settings in the URL', () => {
+  it('omits defaults, round-trips, and falls back on bad values', async () => {
+    const { queryFromSettings, settingsFromQuery } = await import('../../src/lib/app/privacy-url');
+    expect(queryFromSettings({ mechanism: 'dchi', budget: '100', samples: 3 })).toBe('');
+    const q = queryFromSettings({ mechanism: 'santext', budget: '2.5', samples: 5 }, new URLSearchParams('debug=1'));
+    expect(q).toBe('?debug=1&mechanism=santext&budget=2.5&samples=5');
+    expect(settingsFromQuery(new URLSearchParams(q))).toEqual({ mechanism: 'santext', budget: '2.5', samples: 5 });
+    expect(settingsFromQuery(new URLSearchParams('mechanism=nope&budget=-1&samples=99'))).toEqual({ mechanism: 'dchi', budget: '100', samples: 3 });
+    expect(settingsFromQuery(new URLSearchParams('mechanism=laplace'))).toEqual({ mechanism: 'laplace', budget: '200', samples: 3 });
   });
 });

@@ -59,13 +59,19 @@ export function scoreIdentityGuess(rows: readonly (readonly TokenDetail[])[]): I
   return { samples, overall: { scored, recovered, rate: scored === 0 ? 0 : recovered / scored }, positions };
 }
 
-/** Join WordPiece continuation pieces ("##…") back onto the word before them, for display. */
-export function joinPieces(tokens: readonly string[]): string {
+/**
+ * Join WordPiece continuation pieces ("##…") back onto the piece before them, for display. With
+ * `indices` (each token's position in the text), a piece joins only its neighbour at the position
+ * before it; a piece whose neighbour is not in the list is shown as "…piece".
+ */
+export function joinPieces(tokens: readonly string[], indices?: readonly number[]): string {
   let out = '';
-  for (const t of tokens) {
-    if (t.startsWith('##')) out += t.slice(2);
-    else out += (out ? ' ' : '') + t;
-  }
+  tokens.forEach((t, i) => {
+    if (t.startsWith('##')) {
+      const adjacent = i > 0 && (!indices || indices[i] === indices[i - 1] + 1);
+      out += adjacent ? t.slice(2) : (out ? ' ' : '') + '…' + t.slice(2);
+    } else out += (out ? ' ' : '') + t;
+  });
   return out;
 }
 
