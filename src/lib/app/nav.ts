@@ -10,11 +10,11 @@ export interface NavPage {
 
 export const NAV_PAGES: NavPage[] = [
   { label: 'Home', path: '/', ready: true },
-  { label: 'Overview', path: '/overview', ready: false },
-  { label: 'Privatize', path: '/privatize', ready: false },
+  { label: 'Overview', path: '/overview', ready: true },
+  { label: 'Privatize', path: '/privatize', ready: true },
   { label: 'Train', path: '/train', ready: false },
   { label: 'Attack', path: '/attack', ready: false },
   { label: 'Frontier', path: '/frontier', ready: true },
   { label: 'Models/Data', path: '/models', ready: true },
-  { label: 'What the service saw', path: '/service-log', ready: false }
+  { label: 'What the service saw', path: '/service-log', ready: true }
 ];

@@ -65,3 +65,31 @@ export function describeSpec(spec: Pick<MechanismSpec, 'mechanism' | 'eta' | 'ep
   const m = spec.mechanism;
   return `${m === 'dchi' ? 'dχ' : m}, ${budgetSymbol(m)} = ${spec[BUDGET_OF[m]]}`;
 }
+
+/** The budget slider's range per mechanism (log scale): from "almost every token replaced" to "almost none" on the built-in model. */
+export const BUDGET_RANGE: Record<MechanismName, { min: number; max: number }> = {
+  dchi: { min: 5, max: 2000 },
+  laplace: { min: 10, max: 5000 },
+  santext: { min: 0.1, max: 30 },
+  'santext+': { min: 0.5, max: 100 },
+  custext: { min: 0.1, max: 30 }
+};
+
+/** Positions of the budget slider: 0 … SLIDER_STEPS. */
+export const SLIDER_STEPS = 100;
+
+/** The slider position of a budget (log scale, clamped to the range; the middle for a value that is not a positive number). */
+export function budgetToSlider(m: MechanismName, value: number): number {
+  const { min, max } = BUDGET_RANGE[m];
+  if (!(value > 0) || !Number.isFinite(value)) return SLIDER_STEPS / 2;
+  const t = Math.log(value / min) / Math.log(max / min);
+  return Math.round(Math.min(1, Math.max(0, t)) * SLIDER_STEPS);
+}
+
+/** The budget at a slider position, rounded to two significant digits (three below 1). */
+export function sliderToBudget(m: MechanismName, position: number): number {
+  const { min, max } = BUDGET_RANGE[m];
+  const t = Math.min(1, Math.max(0, position / SLIDER_STEPS));
+  const v = min * (max / min) ** t;
+  return Number(v.toPrecision(v < 1 ? 3 : 2));
+}

@@ -15,7 +15,8 @@ import type { BertTokenizer } from '../model/tokenizer';
 import { NOT_PRIVATE_NOTE } from '../privacy/embedding-mechanism';
 import { maxCandidateL1 } from '../privacy/laplace';
 import { releaseNearestIndex } from '../privacy/nearest';
-import { expectedNoiseNormFor, typicalNeighbourDistance } from '../privacy/readouts';
+import { neighbourhoodView, type NeighbourhoodView } from '../privacy/neighbourhood';
+import { deniability, expectedNoiseNormFor, typicalNeighbourDistance } from '../privacy/readouts';
 import type { EmbeddingTable, MechanismSpec, Privatizer } from '../privacy/types';
 import { buildPrivatizedBatch, MAX_BATCH_SEQUENCES, type BatchMechanism, type PrivatizedBatch } from './batch';
 import { createPrivatizer } from './factory';
@@ -58,6 +59,33 @@ export interface PrivatizeDetails {
 export interface PrivatizeOutput {
   batch: PrivatizedBatch;
   details: PrivatizeDetails;
+}
+
+/** The neighbourhood of one token under a mechanism (the Privatize page's chart and N_w/S_w). */
+export interface TokenNeighbourhood {
+  view: NeighbourhoodView;
+  /** Feyisetan et al.'s statistics over `trials` privatizations of the token alone, on the GPU */
+  deniability: {
+    trials: number;
+    /** N_w: how often the token came back unchanged */
+    unchanged_rate: number;
+    /** S_w: how many distinct tokens came back */
+    distinct: number;
+    top: { id: number; token: string; rate: number }[];
+  };
+  expected_noise_norm: number | null;
+  ms: number;
+}
+
+export interface NeighbourhoodRequest {
+  /** neighbours shown (default 8, at most 32) */
+  k?: number;
+  /** illustration draws for d_χ/Laplace (default 24, at most 128) */
+  draws?: number;
+  /** trials for N_w/S_w (default 256, at most 4096) */
+  trials?: number;
+  /** ids to place on the chart as outputs (what the page's samples chose) */
+  extra?: number[];
 }
 
 export interface PrivacyClientOptions {
@@ -201,6 +229,41 @@ export class PrivacyClient {
     };
     if (batch.seeded) result.not_private_warning = NOT_PRIVATE_NOTE;
     return { batch, details: result };
+  }
+
+  /**
+   * The neighbourhood of candidate token `id` under `spec`: its nearest tokens, illustration draws
+   * and their 2-D projection (CPU, float64), and N_w/S_w from `trials` runs of the mechanism itself.
+   */
+  async neighbourhood(id: number, spec: MechanismSpec, req: NeighbourhoodRequest = {}): Promise<TokenNeighbourhood> {
+    if (this.disposed) throw new Error('PrivacyClient used after dispose()');
+    const t0 = performance.now();
+    checkMechanismSpec(spec);
+    if (!Number.isInteger(id) || id < 0 || id >= this.table.V || this.candidate[id] !== 1)
+      throw new PrivatizeInputError(`token id ${id} is not a token the mechanisms privatize (special tokens pass through unchanged)`);
+    const clamp = (v: number | undefined, d: number, hi: number): number => Math.max(1, Math.min(hi, Math.floor(Number.isFinite(v) ? v! : d)));
+    const trials = clamp(req.trials, 256, 4096);
+    const { privatizer, temporary } = this.privatizerFor(spec.mechanism === 'laplace' ? { ...spec, project: true } : spec);
+    let den;
+    try {
+      den = await deniability(privatizer, id, trials, { top: 8 });
+    } finally {
+      if (temporary) privatizer.dispose();
+    }
+    const extra = [...(req.extra ?? []).filter((y) => Number.isInteger(y) && y >= 0 && y < this.table.V), ...den.top.slice(0, 4).map(([y]) => y)];
+    const view = neighbourhoodView(this.table, id, spec, { k: clamp(req.k, 8, 32), draws: clamp(req.draws, 24, 128), extra });
+    const m = spec.mechanism;
+    return {
+      view,
+      deniability: {
+        trials,
+        unchanged_rate: den.unchanged_rate,
+        distinct: den.distinct,
+        top: den.top.map(([y, rate]) => ({ id: y, token: this.tokenizer.idToToken(y) ?? `[${y}]`, rate }))
+      },
+      expected_noise_norm: m === 'dchi' || m === 'laplace' ? expectedNoiseNormFor(spec, this.table) : null,
+      ms: performance.now() - t0
+    };
   }
 
   dispose(): void {

@@ -33,5 +33,7 @@ export {
   type PrivatizeDetails,
   type PrivatizeOutput,
   type PrivatizeReadouts,
+  type NeighbourhoodRequest,
+  type TokenNeighbourhood,
   type TokenDetail
 } from './client';

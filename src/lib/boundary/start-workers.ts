@@ -3,6 +3,7 @@
 // Browser only: call from onMount / $effect, never at import time.
 import * as Comlink from 'comlink';
 import type { MechanismSpec } from '../privacy/types';
+import type { NeighbourhoodRequest } from './client';
 import type { BoundaryOutcome, BoundaryServiceApi, ClientWorkerApi } from './worker-types';
 
 interface Guarded<T> {
@@ -61,6 +62,7 @@ export function startClientWorker(): ClientWorker {
     init: (url: string) => g.outcome(() => g.remote.init(url)),
     initFiles: (files: File[], name?: string) => g.outcome(() => g.remote.initFiles(files, name)),
     privatize: (texts: string[], spec: MechanismSpec) => g.outcome(() => g.remote.privatize(texts, spec)),
+    neighbourhood: (id: number, spec: MechanismSpec, req?: NeighbourhoodRequest) => g.outcome(() => g.remote.neighbourhood(id, spec, req)),
     terminate: g.terminate
   };
 }

@@ -1,7 +1,7 @@
 // The comlink APIs of the two boundary workers, as the page sees them. Every method returns an
 // Outcome (a value or an error as data), so a failure shows on the page instead of hanging it.
 import type { MechanismName, MechanismSpec } from '../privacy/types';
-import type { PrivatizeOutput } from './client';
+import type { NeighbourhoodRequest, PrivatizeOutput, TokenNeighbourhood } from './client';
 import type { BoundaryLogExport } from './log';
 
 export interface BoundaryFailure {
@@ -43,6 +43,8 @@ export interface ClientWorkerApi {
   initFiles(files: File[], name?: string): Promise<BoundaryOutcome<ClientModelInfo>>;
   /** Raw texts in; a PrivatizedBatch (for the service) and details (for this page only) out. */
   privatize(texts: string[], spec: MechanismSpec): Promise<BoundaryOutcome<PrivatizeOutput>>;
+  /** The embedding neighbourhood of one token id under a mechanism, with N_w/S_w (client-only: the id came from the user's text). */
+  neighbourhood(id: number, spec: MechanismSpec, req?: NeighbourhoodRequest): Promise<BoundaryOutcome<TokenNeighbourhood>>;
 }
 
 export interface ReceiveReceipt {

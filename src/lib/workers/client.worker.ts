@@ -6,13 +6,15 @@
 // the user picked as files (initFiles), it reads the same files the service loaded, so both sides
 // share one vocabulary and the ids it sends are ids of the service's model.
 // The page hands the batch to the service worker and keeps the details for its own display;
-// nothing in this worker talks to the service.
+// nothing in this worker talks to the service. neighbourhood() answers the Privatize page's
+// questions about one of the user's tokens (its embedding neighbourhood, N_w/S_w) here too,
+// because the token id came from the user's text.
 
 import * as Comlink from 'comlink';
 import { acquireBrowserDevice } from '../gpu/device-browser';
 import { GpuContext } from '../gpu/context';
 import { useViteShaderLoader } from '../gpu/shader-source-vite';
-import { PrivacyClient, PrivatizeInputError, type PrivatizeOutput } from '../boundary/client';
+import { PrivacyClient, PrivatizeInputError, type NeighbourhoodRequest, type PrivatizeOutput, type TokenNeighbourhood } from '../boundary/client';
 import { availableMechanisms } from '../boundary/factory';
 import { fetchPrivacyModel } from '../boundary/fetch-table';
 import { makePrivacyTable } from '../boundary/table';
@@ -141,10 +143,22 @@ async function privatize(texts: string[], spec: MechanismSpec): Promise<Boundary
   }
 }
 
+async function neighbourhood(id: number, spec: MechanismSpec, req?: NeighbourhoodRequest): Promise<BoundaryOutcome<TokenNeighbourhood>> {
+  if (lost) return { ok: false, error: { kind: 'gpu', message: `the client worker's GPU device was lost (${lost}): call init again` } };
+  if (!client) return { ok: false, error: { kind: 'input', message: 'no model loaded in the client worker yet: call init(modelUrl) first' } };
+  const c = client;
+  try {
+    return { ok: true, value: await c.neighbourhood(id, spec, req) };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
 const api: ClientWorkerApi = {
   init: (modelUrl) => exclusive(() => init(modelUrl)),
   initFiles: (files, name) => exclusive(() => initFiles(files, name)),
-  privatize: (texts, spec) => exclusive(() => privatize(texts, spec))
+  privatize: (texts, spec) => exclusive(() => privatize(texts, spec)),
+  neighbourhood: (id, spec, req) => exclusive(() => neighbourhood(id, spec, req))
 };
 
 Comlink.expose(api);
