@@ -13,7 +13,7 @@ export const NAV_PAGES: NavPage[] = [
   { label: 'Overview', path: '/overview', ready: false },
   { label: 'Privatize', path: '/privatize', ready: false },
   { label: 'Train', path: '/train', ready: false },
-  { label: 'Attack', path: '/attack', ready: false },
+  { label: 'Attack', path: '/attack', ready: true },
   { label: 'Frontier', path: '/frontier', ready: false },
   { label: 'Models/Data', path: '/models', ready: false },
   { label: 'What the service saw', path: '/service-log', ready: false }
