@@ -2,11 +2,12 @@
 // nearest-neighbour inversion at a dχ budget on spam with tiny sizes (from the URL, so the shared
 // link is exercised too), the page shows success and baseline numbers and the d3 chart; the run is
 // still listed after a reload; the JSON and runs.jsonl exports parse; a bad budget is refused with
-// a clear error and loses nothing. Screenshot: test-results/screenshots/attack.png.
+// a clear error and loses nothing; Stop ends a run and the next one starts a fresh worker; without
+// WebGPU the page says why. Screenshot: test-results/screenshots/attack.png.
 
 import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { collectErrors } from './helpers';
+import { CHROMIUM, NO_WEBGPU_ARGS, collectErrors } from './helpers';
 
 const SCREENSHOTS = 'test-results/screenshots';
 // Tiny sizes: 6 test texts, 40 auxiliary texts, 100 candidates × 4 Monte Carlo draws.
@@ -100,4 +101,38 @@ test('runs inversion-nn on spam at a dχ budget, keeps the run across a reload, 
   await expect(page.getByTestId('attack-result')).toHaveAttribute('data-key', key!);
 
   expect(errors, errors.join('\n')).toEqual([]);
+});
+
+test('Stop ends a running attack, saves nothing half-done, and the next run starts a fresh worker', async ({ page }) => {
+  test.setTimeout(300_000);
+  const errors = collectErrors(page);
+  await page.goto('/attack?limit=6&auxLimit=40&candidates=100&samples=4&maxLength=48&seed=2');
+  const runButton = page.getByTestId('run-attack');
+  await expect(runButton).toBeEnabled({ timeout: 120_000 });
+  await runButton.click();
+  await expect(page.getByTestId('attack-log')).toContainText('loading the built-in model');
+  await page.getByTestId('stop-attack').click();
+  await expect(page.getByTestId('attack-notice')).toContainText('Stopped. 0 of 1 attack had finished');
+  await expect(page.getByTestId('attack-runs-empty')).toBeVisible();
+  await expect(runButton).toBeEnabled();
+  // a fresh worker runs the next one to the end
+  await runButton.click();
+  await expect(page.getByTestId('attack-result')).toBeVisible({ timeout: 240_000 });
+  await expect(page.getByTestId('attack-run-row')).toHaveCount(1);
+  expect(errors, errors.join('\n')).toEqual([]);
+});
+
+test('without WebGPU the Attack page explains why, and still lists saved runs', async ({ playwright, baseURL }) => {
+  const browser = await playwright.chromium.launch({ executablePath: CHROMIUM, args: NO_WEBGPU_ARGS });
+  try {
+    const page = await browser.newPage({ baseURL });
+    const errors = collectErrors(page);
+    await page.goto('/attack');
+    await expect(page.getByTestId('no-webgpu')).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('run-attack')).toHaveCount(0);
+    await expect(page.getByTestId('attack-runs-empty')).toBeVisible();
+    expect(errors.filter((e) => e.startsWith('pageerror')), errors.join('\n')).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 });
