@@ -16,7 +16,7 @@ function serve(tamper?: (path: string, body: Buffer) => Buffer): void {
     const path = new URL(String(input)).pathname.slice(1);
     try {
       const body = readFileSync(STATIC + path);
-      return new Response(tamper ? tamper(path, body) : body, { status: 200 });
+      return new Response(new Uint8Array(tamper ? tamper(path, body) : body), { status: 200 });
     } catch {
       return new Response('not found', { status: 404, statusText: 'Not Found' });
     }
