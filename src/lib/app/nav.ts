@@ -13,7 +13,7 @@ export const NAV_PAGES: NavPage[] = [
   { label: 'Overview', path: '/overview', ready: true },
   { label: 'Privatize', path: '/privatize', ready: true },
   { label: 'Train', path: '/train', ready: false },
-  { label: 'Attack', path: '/attack', ready: false },
+  { label: 'Attack', path: '/attack', ready: true },
   { label: 'Frontier', path: '/frontier', ready: true },
   { label: 'Models/Data', path: '/models', ready: true },
   { label: 'What the service saw', path: '/service-log', ready: true }
