@@ -3,7 +3,7 @@
 // Browser only: call from onMount / $effect, never at import time.
 import * as Comlink from 'comlink';
 import type { MechanismSpec } from '../privacy/types';
-import type { BoundaryOutcome, BoundaryServiceApi, ClientWorkerApi } from './worker-types';
+import type { BoundaryOutcome, BoundaryServiceApi, ClientWorkerApi, PrepareTrainingRequest } from './worker-types';
 
 interface Guarded<T> {
   remote: Comlink.Remote<T>;
@@ -61,6 +61,7 @@ export function startClientWorker(): ClientWorker {
     init: (url: string) => g.outcome(() => g.remote.init(url)),
     initFiles: (files: File[], name?: string) => g.outcome(() => g.remote.initFiles(files, name)),
     privatize: (texts: string[], spec: MechanismSpec) => g.outcome(() => g.remote.privatize(texts, spec)),
+    prepareTraining: (request: PrepareTrainingRequest) => g.outcome(() => g.remote.prepareTraining(request)),
     terminate: g.terminate
   };
 }
