@@ -12,7 +12,7 @@ export const NAV_PAGES: NavPage[] = [
   { label: 'Home', path: '/', ready: true },
   { label: 'Overview', path: '/overview', ready: false },
   { label: 'Privatize', path: '/privatize', ready: false },
-  { label: 'Train', path: '/train', ready: false },
+  { label: 'Train', path: '/train', ready: true },
   { label: 'Attack', path: '/attack', ready: false },
   { label: 'Frontier', path: '/frontier', ready: false },
   { label: 'Models/Data', path: '/models', ready: false },

@@ -14,13 +14,12 @@ import type { BatchMechanism } from '../boundary/batch';
 import { maxCandidateL1 } from '../privacy/laplace';
 import type { EmbeddingTable, MechanismSpec, Privatizer } from '../privacy/types';
 import { seededSubset } from '../util/seeded-subset';
-import type { TuneConfig } from './config';
+import { EVAL_SUBSET_SEED, type TuneConfig } from './config';
 import { prepareSplit } from './client-prep';
 import { textBudget } from './layout';
 import { resolveVerbalizer } from './verbalizer';
 
-/** Seed for evaluation subsets: fixed, so every run of a sweep is scored on the same examples. */
-export const EVAL_SUBSET_SEED = 20230511;
+export { EVAL_SUBSET_SEED };
 
 export interface ClientSetInputs {
   gpu: GpuContext;
