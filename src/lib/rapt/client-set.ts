@@ -16,7 +16,7 @@ import type { EmbeddingTable, MechanismSpec, Privatizer } from '../privacy/types
 import { seededSubset } from '../util/seeded-subset';
 import { EVAL_SUBSET_SEED, type TuneConfig } from './config';
 import { prepareSplit } from './client-prep';
-import { textBudget } from './layout';
+import { promptPositionsOf, textBudget } from './layout';
 import { resolveVerbalizer } from './verbalizer';
 
 export { EVAL_SUBSET_SEED };
@@ -47,11 +47,6 @@ export interface ClientSetSummary {
   /** label names in class-index order (client side only) */
   labels: string[];
   seconds: number;
-}
-
-/** Positions the PEFT method prepends to the sequence (the soft prompt; 0 for prefix, LoRA, full). */
-export function promptPositionsOf(config: Pick<TuneConfig, 'method' | 'promptLength'>): number {
-  return config.method === 'prompt' ? config.promptLength : 0;
 }
 
 export async function prepareTrainingSet(
