@@ -229,3 +229,16 @@ test('a run cut off by a reload is reported, and its setup can be restored', asy
   await expect(page).toHaveURL(/steps=200/);
   await expect(notice).toHaveCount(0);
 });
+
+test('without WebGPU the page says why and how to enable it', async ({ page }) => {
+  await page.addInitScript(() => {
+    delete (Navigator.prototype as unknown as { gpu?: unknown }).gpu;
+  });
+  await page.goto('/train');
+  const box = page.getByTestId('no-webgpu');
+  await expect(box).toBeVisible();
+  await expect(box).toHaveAttribute('data-reason', 'no-webgpu');
+  await expect(box).toContainText('--enable-unsafe-webgpu');
+  await expect(page.getByRole('button', { name: 'Start training' })).toHaveCount(0);
+  await expect(page.getByTestId('saved-runs')).toBeVisible();
+});
