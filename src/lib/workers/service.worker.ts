@@ -447,7 +447,7 @@ async function forward(message: unknown): Promise<Outcome<ForwardResult>> {
 }
 
 /** The running train() call, for controlTraining(). */
-let training: { stop: boolean; paused: boolean; resume: (() => void) | null; report: TrainEventCallback; step: number; steps: number } | null = null;
+let training: { stop: boolean; paused: boolean; resume: (() => void) | null; step: number; steps: number } | null = null;
 
 async function train(message: unknown, params: unknown, report: TrainEventCallback, options: TrainOptions | undefined): Promise<Outcome<TrainOutput>> {
   const t0 = performance.now();
@@ -487,7 +487,7 @@ async function train(message: unknown, params: unknown, report: TrainEventCallba
   if (p.head === 'verbalizer' && !model.hasMlmHead)
     return fail({ kind: 'unsupported', message: `${info.name} has no masked-LM head, so the verbalizer head cannot read label words: use the mean or [CLS] head` });
   const ctx = gpu;
-  const state = { stop: false, paused: false, resume: null as (() => void) | null, report, step: 0, steps: p.steps };
+  const state = { stop: false, paused: false, resume: null as (() => void) | null, step: 0, steps: p.steps };
   training = state;
   try {
     // A copy of the weights: training never changes the loaded model (full fine-tuning would).
