@@ -3,7 +3,7 @@
 // parameters are each named, with the default kept in their place; the form maps onto a valid
 // TuneConfig and a privatizer spec (a seed only when given).
 import { describe, expect, it } from 'vitest';
-import { parseTrainQuery, privacySpecOf, trainQuery, tuneConfigOf, TRAIN_DEFAULTS, type TrainForm } from '../../src/lib/app/train-url';
+import { draftOf, formOfDraft, parseTrainQuery, privacySpecOf, trainQuery, tuneConfigOf, TRAIN_DEFAULTS, type TrainForm } from '../../src/lib/app/train-url';
 import { completeTuneConfig } from '../../src/lib/rapt/check-config';
 
 const sites = { models: ['rapt-mini', 'tiny-random'], tasks: ['spam', 'sotu-party'] };
@@ -55,5 +55,22 @@ describe('train URL state', () => {
     expect(c).toMatchObject({ model: 'rapt-mini', task: 'spam', mechanism: 'dchi', eta: 100, rapt: true, plainTokens: 10, steps: 30, trainLimit: 64, evalLimit: 32, maxLength: 32 });
     expect(privacySpecOf(TRAIN_DEFAULTS)).toEqual({ mechanism: 'dchi', eta: 100 });
     expect(privacySpecOf({ ...TRAIN_DEFAULTS, mechanism: 'laplace', budget: 9, noiseSeed: 3 })).toEqual({ mechanism: 'laplace', epsilon: 9, project: true, seed: 3 });
+  });
+});
+
+describe('train form drafts', () => {
+  it('turn into a form, or into one clear error', () => {
+    expect(formOfDraft(draftOf(TRAIN_DEFAULTS))).toEqual({ form: TRAIN_DEFAULTS });
+    const d = draftOf(TRAIN_DEFAULTS);
+    expect(formOfDraft({ ...d, steps: null })).toEqual({ error: 'steps must be a number' });
+    expect(formOfDraft({ ...d, budget: 'lots' })).toEqual({ error: 'the budget eta must be a number, got "lots"' });
+    expect(formOfDraft({ ...d, noiseSeed: '-1' })).toEqual({ error: 'the noise seed must be a whole number ≥ 0, or empty for fresh noise; got "-1"' });
+    expect(formOfDraft({ ...d, noiseSeed: ' 42 ' })).toEqual({ form: { ...TRAIN_DEFAULTS, noiseSeed: 42 } });
+    expect(formOfDraft({ ...d, budget: '0' })).toEqual({ error: 'eta (the dchi budget) must be a finite number > 0, got 0' });
+    expect(formOfDraft({ ...d, steps: 2.5 })).toEqual({ error: 'steps must be an integer ≥ 1, got 2.5' });
+    // rapt-mini has 128 positions: a 100-token prompt and 40 plain tokens leave no room for text
+    const crowded = { ...d, promptLength: 100, plainTokens: 40 };
+    expect(formOfDraft(crowded)).toHaveProperty('form');
+    expect((formOfDraft(crowded, { maxPositions: 128 }) as { error: string }).error).toMatch(/no room for text/);
   });
 });

@@ -2,10 +2,12 @@
 // (small, so a demo finishes in a couple of minutes on a software GPU), the query string that
 // carries only what differs from them (a shared link reproduces the setup), and a defensive
 // parser that names every bad parameter and keeps the default in its place. The form maps onto
-// a TuneConfig (../rapt/config.ts) plus the privatizer's optional seed. GPU-free and DOM-free.
+// a TuneConfig (../rapt/config.ts) plus the privatizer's optional seed; a draft (the inputs' raw
+// values) maps onto a form with one clear error. GPU-free and DOM-free.
 
 import { BUDGET_OF, isMechanismName } from '../boundary/spec';
 import { completeTuneConfig } from '../rapt/check-config';
+import { promptPositionsOf, textBudget } from '../rapt/layout';
 import type { PeftMethodName, TaskHeadName, TuneConfig } from '../rapt/config';
 import type { MechanismName, MechanismSpec } from '../privacy/types';
 import { DEFAULT_BUDGET } from './privacy-settings';
@@ -229,4 +231,48 @@ export function privacySpecOf(form: TrainForm): MechanismSpec {
   if (form.mechanism === 'laplace') spec.project = true;
   if (form.noiseSeed !== null) spec.seed = form.noiseSeed;
   return spec;
+}
+
+/** The form as its inputs hold it: the budget and noise seed as typed text, numbers null while empty. */
+export type TrainDraft = Omit<TrainForm, 'budget' | 'noiseSeed' | keyof typeof NUMERIC> & {
+  budget: string;
+  noiseSeed: string;
+  rapt: boolean;
+  cleanTest: boolean;
+} & { [K in Exclude<keyof typeof NUMERIC, 'rapt' | 'cleanTest'>]: number | null };
+
+export function draftOf(form: TrainForm): TrainDraft {
+  return { ...form, budget: String(form.budget), noiseSeed: form.noiseSeed === null ? '' : String(form.noiseSeed) };
+}
+
+/**
+ * The form a draft describes, or the first problem with it: a number missing, a budget or noise
+ * seed that is not a number, a value `rapt tune` would refuse, or (with the loaded model's
+ * `maxPositions`) a layout that leaves no room for text.
+ */
+export function formOfDraft(draft: TrainDraft, opts: { maxPositions?: number } = {}): { form: TrainForm } | { error: string } {
+  const numbers = {} as Record<Exclude<keyof typeof NUMERIC, 'rapt' | 'cleanTest'>, number>;
+  for (const k of Object.keys(NUMERIC) as (keyof typeof NUMERIC)[]) {
+    if (k === 'rapt' || k === 'cleanTest') continue;
+    const v = draft[k];
+    if (typeof v !== 'number' || !Number.isFinite(v)) return { error: `${k} must be a number` };
+    numbers[k] = v;
+  }
+  const b = draft.budget.trim();
+  if (b === '' || !Number.isFinite(Number(b))) return { error: `the budget ${BUDGET_OF[draft.mechanism]} must be a number, got ${b === '' ? 'nothing' : quote(b)}` };
+  let noiseSeed: number | null = null;
+  const ns = draft.noiseSeed.trim();
+  if (ns !== '') {
+    noiseSeed = Number(ns);
+    if (!Number.isSafeInteger(noiseSeed) || noiseSeed < 0) return { error: `the noise seed must be a whole number ≥ 0, or empty for fresh noise; got ${quote(ns)}` };
+  }
+  const form: TrainForm = { ...draft, ...numbers, budget: Number(b), noiseSeed };
+  try {
+    const c = completeTuneConfig(tuneConfigOf(form));
+    if (opts.maxPositions !== undefined)
+      textBudget({ maxPositions: opts.maxPositions, promptPositions: promptPositionsOf(c), plainTokens: c.rapt ? c.plainTokens : 0, maxLength: c.maxLength });
+  } catch (e) {
+    return { error: (e as Error).message };
+  }
+  return { form };
 }
