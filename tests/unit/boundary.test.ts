@@ -194,14 +194,14 @@ describe('client → service', () => {
     expect(input.attentionMask).toEqual(wire.attentionMask.map((m) => Array.from(m)));
     const [entry] = inbox.log.entries;
     expect(entry.accepted).toBe(true);
-    if (!entry.accepted) throw new Error('unreachable');
+    if (!entry.accepted || entry.kind !== 'batch') throw new Error('unreachable');
     expect(entry.sequences).toEqual(wire.sequences.map((s) => Array.from(s)));
     expect(entry.budget).toEqual({ name: 'eta', value: 20 });
     expect(entry.shape).toEqual([3, T]);
     expect(entry.lengths).toEqual(details.texts.map((r) => r.length));
     const exported = inbox.log.exportJson();
     expect(JSON.parse(exported).entries).toHaveLength(1);
-    expect(stringValues(JSON.parse(exported)).sort()).toEqual(['dchi', 'eta', 'rapt-boundary-log']); // fixed literals only
+    expect(stringValues(JSON.parse(exported)).sort()).toEqual(['batch', 'dchi', 'eta', 'rapt-boundary-log']); // fixed literals only
     expectNoRawText(exported, TEXTS);
   });
 
@@ -351,7 +351,7 @@ describe('assertPrivatizedBatch refuses forged messages', () => {
     expect(log.entries[0]).toMatchObject({ accepted: false, code: 'bad-value', path: 'sequences[0][2]' });
     expect(log.entries[1]).toMatchObject({ accepted: false, code: 'unknown-key', path: 'batch' });
     expect(JSON.stringify(log)).not.toContain(SECRET); // refusals are logged by their error, not their contents
-    expect(inbox.log.summary()).toEqual({ batches: 1, sequences: 2, tokens: 7, rejected: 2 });
+    expect(inbox.log.summary()).toEqual({ batches: 1, sequences: 2, tokens: 7, trainingSets: 0, rejected: 2 });
   });
 
   it('the log keeps its newest entries and counts the dropped ones', () => {

@@ -68,7 +68,7 @@ describe('service forward on a PrivatizedBatch', () => {
 
     const [entry] = inbox.log.entries;
     expect(entry.accepted && entry.seeded).toBe(true);
-    expect(inbox.log.summary()).toEqual({ batches: 1, sequences: 2, tokens: sent[0].length + sent[1].length, rejected: 0 });
+    expect(inbox.log.summary()).toEqual({ batches: 1, sequences: 2, tokens: sent[0].length + sent[1].length, trainingSets: 0, rejected: 0 });
   });
 
   it('refuses ids outside the loaded model\'s vocabulary, and logs the refusal', async () => {

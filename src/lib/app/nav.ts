@@ -12,7 +12,7 @@ export const NAV_PAGES: NavPage[] = [
   { label: 'Home', path: '/', ready: true },
   { label: 'Overview', path: '/overview', ready: true },
   { label: 'Privatize', path: '/privatize', ready: true },
-  { label: 'Train', path: '/train', ready: false },
+  { label: 'Train', path: '/train', ready: true },
   { label: 'Attack', path: '/attack', ready: true },
   { label: 'Frontier', path: '/frontier', ready: true },
   { label: 'Models/Data', path: '/models', ready: true },

@@ -5,6 +5,7 @@
 import * as Comlink from 'comlink';
 import type { PrivatizedBatch } from '../boundary/batch';
 import type { BoundaryLogExport } from '../boundary/log';
+import type { PrivatizedTrainingSet } from '../boundary/training-set';
 import type {
   AdapterSummary,
   FileLoadProgress,
@@ -16,7 +17,13 @@ import type {
   PretrainProbeResult,
   PretrainProbeStep,
   ServiceApi,
-  ServiceError
+  ServiceError,
+  ServiceTuneParams,
+  TrainControl,
+  TrainEvent,
+  TrainOptions,
+  TrainOutput,
+  TrainState
 } from './service-types';
 
 export interface ServiceClient {
@@ -27,6 +34,9 @@ export interface ServiceClient {
   pretrainProbe(options: PretrainProbeOptions, onStep: (s: PretrainProbeStep) => void): Promise<Outcome<PretrainProbeResult>>;
   /** A PrivatizedBatch from the client worker (token ids only); anything else is refused, and logged as refused. */
   forward(batch: PrivatizedBatch): Promise<Outcome<ForwardResult>>;
+  /** A PrivatizedTrainingSet from the client worker, and the service's hyper-parameters. */
+  train(set: PrivatizedTrainingSet, params: ServiceTuneParams, onEvent: (e: TrainEvent) => void, options?: TrainOptions): Promise<Outcome<TrainOutput>>;
+  controlTraining(action: TrainControl): Promise<Outcome<TrainState>>;
   /** What the service saw: its BoundaryLog. */
   boundaryLog(): Promise<Outcome<BoundaryLogExport>>;
   simulateDeviceLoss(): Promise<void>;
@@ -69,6 +79,8 @@ export function startServiceWorker(): ServiceClient {
     loadModelFiles: (files, onProgress, name) => call(() => remote.loadModelFiles(files, Comlink.proxy(onProgress), name)),
     pretrainProbe: (options, onStep) => call(() => remote.pretrainProbe(options, Comlink.proxy(onStep))),
     forward: (batch) => call(() => remote.forward(batch)),
+    train: (set, params, onEvent, options) => call(() => remote.train(set, params, Comlink.proxy(onEvent), options)),
+    controlTraining: (action) => call(() => remote.controlTraining(action)),
     boundaryLog: () => call(async () => ({ ok: true, value: await remote.boundaryLog() })),
     simulateDeviceLoss: () => remote.simulateDeviceLoss(),
     terminate: () => {

@@ -9,6 +9,11 @@
 import type { AdapterSummary } from '../gpu/device';
 import type { BatchMechanism, PrivatizedBatch } from '../boundary/batch';
 import type { BoundaryLogExport } from '../boundary/log';
+import type { PrivatizedTrainingSet } from '../boundary/training-set';
+import type { ServiceTuneOutput, TuneProgress } from '../rapt/service-tune';
+import type { ServiceTuneParams } from '../rapt/service-params';
+
+export type { ServiceTuneParams, TuneProgress };
 
 export type { AdapterSummary };
 
@@ -182,6 +187,27 @@ export interface PretrainProbeResult {
   ms: number;
 }
 
+/** Progress of a training run: losses since the last report, or a change of phase. */
+export type TrainEvent =
+  | ({ phase: 'training' } & TuneProgress)
+  | { phase: 'paused' | 'resumed' | 'evaluating'; step: number; steps: number };
+export type TrainEventCallback = (e: TrainEvent) => void;
+
+export interface TrainOptions {
+  /** steps between loss readbacks (1..100, default 10): smaller gives a smoother live chart, each readback waits for the GPU */
+  readEvery?: number;
+}
+
+/** What train() returns: the service's half of a TuneResult, and the BoundaryLog entry of the set. */
+export interface TrainOutput extends ServiceTuneOutput {
+  logSeq: number;
+  /** wall-clock milliseconds of the whole call (boundary check, weights copy, training, evaluation) */
+  ms: number;
+}
+
+export type TrainControl = 'stop' | 'pause' | 'resume';
+export type TrainState = 'idle' | 'training' | 'paused' | 'stopping';
+
 /** The most steps one pretraining check may run (it is a check, not a training run: use `rapt pretrain`). */
 export const MAX_PROBE_STEPS = 50;
 
@@ -211,6 +237,16 @@ export interface ServiceApi {
    * a text field, strings among the ids — fails with kind 'boundary' and is logged as a refusal.
    */
   forward(batch: PrivatizedBatch): Promise<Outcome<ForwardResult>>;
+  /**
+   * Tune a PEFT method (and RAPT's reconstruction head) on a copy of the loaded model with a
+   * PrivatizedTrainingSet made by the client worker, then score dev and test. The set is checked
+   * first (assertPrivatizedTrainingSet, ids within the vocabulary, privatized only) and logged,
+   * accepted or refused; `params` hold only the service's hyper-parameters (no model, task or
+   * mechanism). Progress arrives through `onEvent`; controlTraining stops, pauses and resumes.
+   */
+  train(set: PrivatizedTrainingSet, params: ServiceTuneParams, onEvent?: TrainEventCallback, options?: TrainOptions): Promise<Outcome<TrainOutput>>;
+  /** Stop (after the current step; the run is then scored), pause or resume the running train(). */
+  controlTraining(action: TrainControl): Promise<Outcome<TrainState>>;
   /** The BoundaryLog: every message forward() received, as the service saw it ("what the service saw"). */
   boundaryLog(): Promise<BoundaryLogExport>;
   /** Debug only: destroy the device to exercise the device-lost path. */

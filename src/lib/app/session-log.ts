@@ -126,22 +126,27 @@ export function sessionEntries(doc: SessionLogDocument): SessionEntry[] {
   return out.sort((a, b) => a.receivedAt - b.receivedAt || (start.get(a.source) ?? 0) - (start.get(b.source) ?? 0) || a.seq - b.seq);
 }
 
-/** Totals: accepted batches, their real tokens, refusals, and entries the workers dropped. */
-export function sessionSummary(doc: SessionLogDocument): { accepted: number; tokens: number; refused: number; dropped: number; workers: number } {
+/** Totals: accepted batches and training sets, their real tokens, refusals, and entries the workers dropped. */
+export function sessionSummary(doc: SessionLogDocument): { accepted: number; trainingSets: number; tokens: number; refused: number; dropped: number; workers: number } {
   let accepted = 0,
+    trainingSets = 0,
     tokens = 0,
     refused = 0,
     dropped = 0;
   for (const s of doc.sources) {
     dropped += s.log.dropped;
     for (const e of s.log.entries) {
-      if (e.accepted) {
+      if (!e.accepted) refused++;
+      else if (e.kind === 'training-set') {
+        trainingSets++;
+        for (const split of Object.values(e.splits)) if (split) tokens += split.tokens;
+      } else {
         accepted++;
         tokens += e.lengths.reduce((a, x) => a + x, 0);
-      } else refused++;
+      }
     }
   }
-  return { accepted, tokens, refused, dropped, workers: doc.sources.length };
+  return { accepted, trainingSets, tokens, refused, dropped, workers: doc.sources.length };
 }
 
 /** The document to download, stamped with the export time. */

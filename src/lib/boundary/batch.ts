@@ -62,15 +62,20 @@ export type BoundaryErrorCode =
   | 'shape'
   | 'too-large';
 
+/** The typed messages that may cross the boundary. */
+export type BoundarySubject = 'PrivatizedBatch' | 'PrivatizedTrainingSet';
+
 /** A message the boundary refused. `path` says where (e.g. "sequences[2]"); the message never quotes a string value. */
 export class BoundaryError extends Error {
   override name = 'BoundaryError';
   constructor(
     readonly code: BoundaryErrorCode,
     readonly path: string,
-    detail: string
+    detail: string,
+    /** the message type that was refused (a PrivatizedBatch, or a PrivatizedTrainingSet: ./training-set.ts) */
+    readonly subject: BoundarySubject = 'PrivatizedBatch'
   ) {
-    super(`PrivatizedBatch rejected at ${path}: ${detail}`);
+    super(`${subject} rejected at ${path}: ${detail}`);
   }
 }
 
@@ -81,7 +86,7 @@ function keyName(k: string | symbol): string {
 }
 
 /** What a value is, for error messages (never its contents). */
-function describe(v: unknown): string {
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'string') return `a string (${v.length} characters)`;
   if (Array.isArray(v)) return `an Array of ${v.length}`;
@@ -96,16 +101,16 @@ const tagGetter = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, Symbol.toSt
 const bufferGetter = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, 'buffer')!.get!;
 const byteOffsetGetter = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, 'byteOffset')!.get!;
 const byteLengthGetter = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, 'byteLength')!.get!;
-const lengthGetter = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, 'length')!.get!;
+export const lengthGetter = Object.getOwnPropertyDescriptor(TYPED_ARRAY_PROTO, 'length')!.get!;
 
 /** The real typed-array kind ('Int32Array', …) read from the internal slot (cannot be faked), or undefined. */
-function typedArrayTag(v: unknown): string | undefined {
+export function typedArrayTag(v: unknown): string | undefined {
   if (typeof v !== 'object' || v === null) return undefined;
   return tagGetter.call(v) as string | undefined;
 }
 
 /** A plain object (any realm): its prototype is a root prototype or null. */
-function isPlainObject(v: unknown): v is Record<string, unknown> {
+export function isPlainObject(v: unknown): v is Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v) || typedArrayTag(v)) return false;
   if (Object.prototype.toString.call(v) !== '[object Object]') return false;
   const proto = Object.getPrototypeOf(v);
@@ -113,83 +118,90 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Own data properties of a plain object; rejects symbols, accessors and keys outside `allowed`. */
-function ownData(obj: Record<string, unknown>, allowed: readonly string[], path: string): Map<string, unknown> {
+export function ownData(obj: Record<string, unknown>, allowed: readonly string[], path: string, subject: BoundarySubject = 'PrivatizedBatch'): Map<string, unknown> {
   const out = new Map<string, unknown>();
   for (const k of Reflect.ownKeys(obj)) {
     if (typeof k === 'symbol' || !allowed.includes(k))
-      throw new BoundaryError('unknown-key', path, `unexpected ${keyName(k)} (allowed: ${allowed.join(', ')})`);
+      throw new BoundaryError('unknown-key', path, `unexpected ${keyName(k)} (allowed: ${allowed.join(', ')})`, subject);
     const d = Object.getOwnPropertyDescriptor(obj, k)!;
-    if (!('value' in d)) throw new BoundaryError('wrong-type', `${path}.${k}`, 'an accessor property (only plain data may cross)');
+    if (!('value' in d)) throw new BoundaryError('wrong-type', `${path}.${k}`, 'an accessor property (only plain data may cross)', subject);
     out.set(k, d.value);
   }
   return out;
 }
 
 /** Elements of a plain Array (any realm): no holes, no extra keys, no accessors. */
-function arrayItems(v: unknown, path: string): unknown[] {
-  if (typeof v === 'string') throw new BoundaryError('string-value', path, `${describe(v)}; a PrivatizedBatch carries token ids only, never text`);
-  if (!Array.isArray(v)) throw new BoundaryError('wrong-type', path, `expected an Array, got ${describe(v)}`);
+export function arrayItems(v: unknown, path: string, subject: BoundarySubject = 'PrivatizedBatch'): unknown[] {
+  if (typeof v === 'string') throw new BoundaryError('string-value', path, `${describe(v)}; a ${subject} carries token ids only, never text`, subject);
+  if (!Array.isArray(v)) throw new BoundaryError('wrong-type', path, `expected an Array, got ${describe(v)}`, subject);
   const keys = Reflect.ownKeys(v);
   if (keys.length !== v.length + 1)
     for (const k of keys)
       if (k !== 'length' && !(typeof k === 'string' && /^(0|[1-9]\d*)$/.test(k) && Number(k) < v.length))
-        throw new BoundaryError('unknown-key', path, `unexpected ${keyName(k)} on the array`);
+        throw new BoundaryError('unknown-key', path, `unexpected ${keyName(k)} on the array`, subject);
   const items: unknown[] = new Array(v.length);
   for (let i = 0; i < v.length; i++) {
     const d = Object.getOwnPropertyDescriptor(v, i);
-    if (!d) throw new BoundaryError('wrong-type', `${path}[${i}]`, 'a hole in the array');
-    if (!('value' in d)) throw new BoundaryError('wrong-type', `${path}[${i}]`, 'an accessor property (only plain data may cross)');
+    if (!d) throw new BoundaryError('wrong-type', `${path}[${i}]`, 'a hole in the array', subject);
+    if (!('value' in d)) throw new BoundaryError('wrong-type', `${path}[${i}]`, 'an accessor property (only plain data may cross)', subject);
     items[i] = d.value;
   }
   return items;
 }
 
 /** A typed array of the given kind that owns its whole (non-shared) buffer. */
-function ownedTypedArray<T extends Int32Array | Uint8Array>(v: unknown, kind: 'Int32Array' | 'Uint8Array', path: string, what: string): T {
-  if (typeof v === 'string') throw new BoundaryError('string-value', path, `${describe(v)}; a PrivatizedBatch carries token ids only, never text`);
+export function ownedTypedArray<T extends Int32Array | Uint8Array>(
+  v: unknown,
+  kind: 'Int32Array' | 'Uint8Array',
+  path: string,
+  what: string,
+  subject: BoundarySubject = 'PrivatizedBatch'
+): T {
+  if (typeof v === 'string') throw new BoundaryError('string-value', path, `${describe(v)}; a ${subject} carries token ids only, never text`, subject);
   const tag = typedArrayTag(v);
   if (tag !== kind) {
     const code = Array.isArray(v) || tag ? 'not-integer-array' : 'wrong-type';
-    throw new BoundaryError(code, path, `expected an ${kind} of ${what}, got ${describe(v)}`);
+    throw new BoundaryError(code, path, `expected an ${kind} of ${what}, got ${describe(v)}`, subject);
   }
   const buffer = bufferGetter.call(v) as ArrayBufferLike;
   if (Object.prototype.toString.call(buffer) !== '[object ArrayBuffer]')
-    throw new BoundaryError('shared-buffer', path, 'its buffer is a SharedArrayBuffer (only a private ArrayBuffer may cross)');
+    throw new BoundaryError('shared-buffer', path, 'its buffer is a SharedArrayBuffer (only a private ArrayBuffer may cross)', subject);
   const offset = byteOffsetGetter.call(v) as number;
   const bytes = byteLengthGetter.call(v) as number;
   if (offset !== 0 || bytes !== buffer.byteLength)
     throw new BoundaryError(
       'shared-buffer',
       path,
-      `a view of ${bytes} bytes at offset ${offset} into a buffer of ${buffer.byteLength} bytes: structured clone would copy the whole buffer, so the array must own it (copy it with .slice())`
+      `a view of ${bytes} bytes at offset ${offset} into a buffer of ${buffer.byteLength} bytes: structured clone would copy the whole buffer, so the array must own it (copy it with .slice())`,
+      subject
     );
   return v as T;
 }
 
-function checkMechanism(v: unknown): BatchMechanism {
+export function checkMechanism(v: unknown, subject: BoundarySubject = 'PrivatizedBatch'): BatchMechanism {
   const path = 'mechanism';
-  if (typeof v === 'string') throw new BoundaryError('string-value', path, `${describe(v)}; expected { mechanism, eta | epsilon, … }`);
-  if (!isPlainObject(v)) throw new BoundaryError('not-object', path, `expected a plain object, got ${describe(v)}`);
-  const fields = ownData(v, MECHANISM_KEYS, path);
+  if (typeof v === 'string') throw new BoundaryError('string-value', path, `${describe(v)}; expected { mechanism, eta | epsilon, … }`, subject);
+  if (!isPlainObject(v)) throw new BoundaryError('not-object', path, `expected a plain object, got ${describe(v)}`, subject);
+  const fields = ownData(v, MECHANISM_KEYS, path, subject);
   const name = fields.get('mechanism');
   if (!isMechanismName(name)) {
     if (typeof name === 'string')
-      throw new BoundaryError('string-value', `${path}.mechanism`, `${describe(name)} that is not a mechanism name (dchi, laplace, santext, santext+, custext)`);
-    throw new BoundaryError('missing-key', `${path}.mechanism`, `expected a mechanism name, got ${describe(name)}`);
+      throw new BoundaryError('string-value', `${path}.mechanism`, `${describe(name)} that is not a mechanism name (dchi, laplace, santext, santext+, custext)`, subject);
+    throw new BoundaryError('missing-key', `${path}.mechanism`, `expected a mechanism name, got ${describe(name)}`, subject);
   }
   for (const [k, x] of fields) {
     if (k === 'mechanism') continue;
     if (k === 'project') {
-      if (typeof x !== 'boolean') throw new BoundaryError(typeof x === 'string' ? 'string-value' : 'wrong-type', `${path}.project`, `expected true or false, got ${describe(x)}`);
+      if (typeof x !== 'boolean') throw new BoundaryError(typeof x === 'string' ? 'string-value' : 'wrong-type', `${path}.project`, `expected true or false, got ${describe(x)}`, subject);
     } else if (typeof x !== 'number') {
-      throw new BoundaryError(typeof x === 'string' ? 'string-value' : 'wrong-type', `${path}.${k}`, `expected a number, got ${describe(x)}`);
+      throw new BoundaryError(typeof x === 'string' ? 'string-value' : 'wrong-type', `${path}.${k}`, `expected a number, got ${describe(x)}`, subject);
     }
   }
   const spec = Object.fromEntries(fields) as BatchMechanism;
   try {
     checkMechanismSpec(spec, { allowSeed: false });
   } catch (e) {
-    throw new BoundaryError('bad-value', path, (e as Error).message);
+    throw new BoundaryError('bad-value', path, (e as Error).message, subject);
   }
   return spec;
 }

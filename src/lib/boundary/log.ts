@@ -1,16 +1,19 @@
 // BoundaryLog: everything that crossed the client/service boundary, as the service saw it, for
-// the "what the service saw" view and for export as JSON. Accepted batches are recorded in full
-// (mechanism, budget, shape, every token id, the masks); refused messages are recorded by their
-// error only — never their contents, which may be exactly the raw text the boundary kept out.
+// the "what the service saw" view and for export as JSON. Accepted batches and training sets are
+// recorded in full (mechanism, budget, shape, every token id, the masks, the labels as class
+// indices); refused messages are recorded by their error only — never their contents, which may
+// be exactly the raw text the boundary kept out.
 // Browser-safe.
 
 import type { BatchMechanism, BoundaryErrorCode, PrivatizedBatch } from './batch';
+import type { PrivatizedTrainingSet, TrainingSplit, TrainingSplitWithPlain } from './training-set';
 import { budgetOf } from './spec';
 
 export interface AcceptedEntry {
   /** 0, 1, 2, … in arrival order (refusals included) */
   seq: number;
   accepted: true;
+  kind: 'batch';
   /** Date.now() on the service when the batch arrived */
   receivedAt: number;
   /** the batch's createdAt (client clock) */
@@ -28,6 +31,34 @@ export interface AcceptedEntry {
   plainTokens: number[][];
 }
 
+/** One split of a training set as the service received it: every id, every class index. */
+export interface LoggedSplit {
+  examples: number;
+  /** token ids over all examples */
+  tokens: number;
+  ids: number[][];
+  labels: number[];
+  plainPrivatized?: number[][];
+  plainOriginal?: number[][];
+}
+
+/** A PrivatizedTrainingSet that passed assertPrivatizedTrainingSet. */
+export interface TrainingSetEntry {
+  seq: number;
+  accepted: true;
+  kind: 'training-set';
+  receivedAt: number;
+  createdAt: number;
+  /** null: a clean (unprivatized) set, accepted only by an in-process run on the user's machine */
+  mechanism: BatchMechanism | null;
+  budget: { name: 'eta' | 'epsilon'; value: number } | null;
+  seeded: boolean;
+  numClasses: number;
+  plainTokens: number;
+  splits: { train: LoggedSplit; dev: LoggedSplit; test: LoggedSplit; cleanTest?: LoggedSplit };
+  verbalizer?: { template: number[]; labelWords: number[] };
+}
+
 export interface RejectedEntry {
   seq: number;
   accepted: false;
@@ -39,7 +70,20 @@ export interface RejectedEntry {
   error: string;
 }
 
-export type BoundaryLogEntry = AcceptedEntry | RejectedEntry;
+export type BoundaryLogEntry = AcceptedEntry | TrainingSetEntry | RejectedEntry;
+
+function logSplit(s: TrainingSplit | TrainingSplitWithPlain): LoggedSplit {
+  const out: LoggedSplit = {
+    examples: s.ids.length,
+    tokens: s.ids.reduce((n, r) => n + r.length, 0),
+    ids: s.ids.map((r) => Array.from(r)),
+    labels: Array.from(s.labels)
+  };
+  const p = s as TrainingSplitWithPlain;
+  if (p.plainPrivatized) out.plainPrivatized = p.plainPrivatized.map((r) => Array.from(r));
+  if (p.plainOriginal) out.plainOriginal = p.plainOriginal.map((r) => Array.from(r));
+  return out;
+}
 
 export interface BoundaryLogExport {
   kind: 'rapt-boundary-log';
@@ -66,6 +110,7 @@ export class BoundaryLog {
     const entry: AcceptedEntry = {
       seq: this.next++,
       accepted: true,
+      kind: 'batch',
       receivedAt,
       createdAt: batch.createdAt,
       mechanism: { ...batch.mechanism },
@@ -76,6 +121,31 @@ export class BoundaryLog {
       sequences,
       attentionMask,
       plainTokens: (batch.plainTokens ?? []).map((p) => Array.from(p))
+    };
+    this.push(entry);
+    return entry;
+  }
+
+  /** Record a training set that passed assertPrivatizedTrainingSet. */
+  recordTrainingSet(set: PrivatizedTrainingSet, receivedAt = Date.now()): TrainingSetEntry {
+    const entry: TrainingSetEntry = {
+      seq: this.next++,
+      accepted: true,
+      kind: 'training-set',
+      receivedAt,
+      createdAt: set.createdAt,
+      mechanism: set.mechanism ? { ...set.mechanism } : null,
+      budget: set.mechanism ? budgetOf(set.mechanism) : null,
+      seeded: set.seeded,
+      numClasses: set.numClasses,
+      plainTokens: set.plainTokens,
+      splits: {
+        train: logSplit(set.train),
+        dev: logSplit(set.dev),
+        test: logSplit(set.test),
+        ...(set.cleanTest ? { cleanTest: logSplit(set.cleanTest) } : {})
+      },
+      ...(set.verbalizer ? { verbalizer: { template: Array.from(set.verbalizer.template), labelWords: Array.from(set.verbalizer.labelWords) } } : {})
     };
     this.push(entry);
     return entry;
@@ -122,22 +192,27 @@ export class BoundaryLog {
     return this.droppedCount;
   }
 
-  /** Totals for a summary line: batches, sequences, tokens (real, unpadded) accepted, refusals. */
-  summary(): { batches: number; sequences: number; tokens: number; rejected: number } {
+  /** Totals for a summary line: batches, sequences, tokens (real, unpadded) accepted, training sets, refusals. */
+  summary(): { batches: number; sequences: number; tokens: number; trainingSets: number; rejected: number } {
     let batches = 0,
       sequences = 0,
       tokens = 0,
+      trainingSets = 0,
       rejected = 0;
     for (const e of this.items) {
       if (!e.accepted) {
         rejected++;
         continue;
       }
+      if (e.kind === 'training-set') {
+        trainingSets++;
+        continue;
+      }
       batches++;
       sequences += e.shape[0];
       tokens += e.lengths.reduce((a, x) => a + x, 0);
     }
-    return { batches, sequences, tokens, rejected };
+    return { batches, sequences, tokens, trainingSets, rejected };
   }
 
   clear(): void {

@@ -4,7 +4,7 @@
 import * as Comlink from 'comlink';
 import type { MechanismSpec } from '../privacy/types';
 import type { NeighbourhoodRequest } from './client';
-import type { BoundaryOutcome, BoundaryServiceApi, ClientWorkerApi } from './worker-types';
+import type { BoundaryOutcome, BoundaryServiceApi, ClientWorkerApi, PrepareTrainingRequest } from './worker-types';
 
 interface Guarded<T> {
   remote: Comlink.Remote<T>;
@@ -63,6 +63,7 @@ export function startClientWorker(): ClientWorker {
     initFiles: (files: File[], name?: string) => g.outcome(() => g.remote.initFiles(files, name)),
     privatize: (texts: string[], spec: MechanismSpec) => g.outcome(() => g.remote.privatize(texts, spec)),
     neighbourhood: (id: number, spec: MechanismSpec, req?: NeighbourhoodRequest) => g.outcome(() => g.remote.neighbourhood(id, spec, req)),
+    prepareTraining: (request: PrepareTrainingRequest) => g.outcome(() => g.remote.prepareTraining(request)),
     terminate: g.terminate
   };
 }

@@ -3,6 +3,9 @@
 import type { MechanismName, MechanismSpec } from '../privacy/types';
 import type { NeighbourhoodRequest, PrivatizeOutput, TokenNeighbourhood } from './client';
 import type { BoundaryLogExport } from './log';
+import type { PrivatizedTrainingSet } from './training-set';
+import type { TuneConfig } from '../rapt/config';
+import type { ClientSetSummary } from '../rapt/client-set';
 
 export interface BoundaryFailure {
   /** 'input': the user's text or spec; 'boundary': a message the service refused; 'model': loading; 'internal': anything else */
@@ -31,6 +34,25 @@ export interface ClientModelInfo {
   ms: number;
 }
 
+/** What the Train page asks the client worker to prepare (see ../rapt/client-set.ts). */
+export interface PrepareTrainingRequest {
+  /** the site's data folder (static/data/), resolved by the page */
+  dataUrl: string;
+  /** the whole run's configuration (task names a built-in dataset; mechanism must not be none) */
+  config: TuneConfig;
+  /** the privatizer: config's mechanism and budget, and a seed only when the user gave one (NOT PRIVATE) */
+  spec: MechanismSpec;
+  /** also send the test split unprivatized (public built-in data only), for the clean reference metric */
+  includeCleanTest: boolean;
+}
+
+export interface PreparedTraining {
+  /** for the service: token ids and class indices only */
+  set: PrivatizedTrainingSet;
+  /** for this page only (it names the labels) */
+  summary: ClientSetSummary;
+}
+
 /** The CLIENT worker (client.worker.ts): the only worker that ever holds raw text. */
 export interface ClientWorkerApi {
   /** Fetch the vocabulary and word embeddings of the model folder at modelUrl; acquire a WebGPU device. */
@@ -45,6 +67,11 @@ export interface ClientWorkerApi {
   privatize(texts: string[], spec: MechanismSpec): Promise<BoundaryOutcome<PrivatizeOutput>>;
   /** The embedding neighbourhood of one token id under a mechanism, with N_w/S_w (client-only: the id came from the user's text). */
   neighbourhood(id: number, spec: MechanismSpec, req?: NeighbourhoodRequest): Promise<BoundaryOutcome<TokenNeighbourhood>>;
+  /**
+   * Fetch a built-in dataset, draw the run's subsets, tokenize and privatize them (text and RAPT's
+   * plain tokens) with the loaded table: a PrivatizedTrainingSet for the service, a summary for the page.
+   */
+  prepareTraining(request: PrepareTrainingRequest): Promise<BoundaryOutcome<PreparedTraining>>;
 }
 
 export interface ReceiveReceipt {

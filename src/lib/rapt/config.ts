@@ -74,6 +74,9 @@ export const TUNE_DEFAULTS: Omit<TuneConfig, 'model' | 'task'> = {
   evalLimit: 0
 };
 
+/** Seed for evaluation subsets: fixed, so every run of a sweep is scored on the same examples. */
+export const EVAL_SUBSET_SEED = 20230511;
+
 export interface ClassificationMetrics {
   accuracy: number;
   /** macro-averaged F1 over the classes */

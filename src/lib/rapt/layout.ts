@@ -57,6 +57,11 @@ export interface LaidOutBatch {
   textSpans: [number, number][];
 }
 
+/** Positions a PEFT method prepends to the sequence (the soft prompt; 0 for prefix, LoRA and full fine-tuning). */
+export function promptPositionsOf(config: { method: 'prompt' | 'prefix' | 'lora' | 'full'; promptLength: number }): number {
+  return config.method === 'prompt' ? config.promptLength : 0;
+}
+
 /** Most text tokens an example may keep under these options (the client truncates to this). */
 export function textBudget(o: LayoutOptions): number {
   const fixed = o.promptPositions + 2 + (o.plainTokens > 0 ? o.plainTokens + 1 : 0) + (o.template ? o.template.length + 1 : 0);

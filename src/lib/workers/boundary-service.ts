@@ -2,11 +2,13 @@
 // enters the service worker. Every message goes through assertPrivatizedBatch (anything else is
 // refused, and the refusal — not the message — is logged), then the ids are checked against the
 // model's vocabulary, recorded in the BoundaryLog ("what the service saw"), and handed back in the
-// shape BertModel.forward takes (flat ids [B, T], token types, attention mask rows).
+// shape BertModel.forward takes (flat ids [B, T], token types, attention mask rows). A whole
+// tuning run's data arrives the same way as a PrivatizedTrainingSet (receiveTrainingSet).
 // No GPU, no DOM: usable in the service worker, in tests, and in Node.
 
 import { assertPrivatizedBatch, BoundaryError, type BatchMechanism, type PrivatizedBatch } from '../boundary/batch';
-import { BoundaryLog, type AcceptedEntry } from '../boundary/log';
+import { BoundaryLog, type AcceptedEntry, type TrainingSetEntry } from '../boundary/log';
+import { assertPrivatizedTrainingSet, type PrivatizedTrainingSet } from '../boundary/training-set';
 
 export interface ModelInput {
   /** row-major [B, T] token ids */
@@ -75,6 +77,24 @@ export class ServiceInbox {
       seeded: message.seeded,
       entry
     };
+  }
+
+  /**
+   * Validate and log one training set (assertPrivatizedTrainingSet, ids within the vocabulary).
+   * Throws BoundaryError (after logging the refusal) otherwise. `allowClean` admits an unprivatized
+   * set: only for a run wholly on the user's machine (the CLI), never in the browser's service worker.
+   */
+  receiveTrainingSet(message: unknown, opts: { allowClean?: boolean } = {}): { set: PrivatizedTrainingSet; entry: TrainingSetEntry } {
+    const receivedAt = Date.now();
+    try {
+      assertPrivatizedTrainingSet(message, { vocabSize: this.vocab, allowClean: opts.allowClean ?? false });
+    } catch (e) {
+      const err =
+        e instanceof BoundaryError ? e : new BoundaryError('bad-value', 'set', (e as Error)?.message ?? 'invalid message', 'PrivatizedTrainingSet');
+      this.log.recordRejected(err, receivedAt);
+      throw err;
+    }
+    return { set: message, entry: this.log.recordTrainingSet(message, receivedAt) };
   }
 
   private checkVocabulary(batch: PrivatizedBatch): void {

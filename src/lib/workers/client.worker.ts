@@ -9,6 +9,11 @@
 // nothing in this worker talks to the service. neighbourhood() answers the Privatize page's
 // questions about one of the user's tokens (its embedding neighbourhood, N_w/S_w) here too,
 // because the token id came from the user's text.
+// For the Train page it also prepares a whole tuning run's data (prepareTraining): it fetches a
+// built-in dataset, tokenizes and privatizes its examples and RAPT's plain tokens
+// (../rapt/client-set.ts), and returns a PrivatizedTrainingSet (ids and class indices only).
+// The page hands the batch or set to the service worker and keeps the details for its own
+// display; nothing in this worker talks to the service.
 
 import * as Comlink from 'comlink';
 import { acquireBrowserDevice } from '../gpu/device-browser';
@@ -24,17 +29,32 @@ import type { BertConfig } from '../model/checkpoint/bert-config';
 import type { EmbeddingTable } from '../privacy/types';
 import { MechanismSpecError } from '../boundary/spec';
 import { BoundaryError } from '../boundary/batch';
-import type { BoundaryFailure, BoundaryOutcome, ClientModelInfo, ClientWorkerApi } from '../boundary/worker-types';
+import type { BoundaryFailure, BoundaryOutcome, ClientModelInfo, ClientWorkerApi, PrepareTrainingRequest, PreparedTraining } from '../boundary/worker-types';
 import type { MechanismSpec } from '../privacy/types';
+import { fetchBuiltinDataset } from '../data/fetch-builtin';
+import { BuiltinDataError } from '../data/builtin';
+import type { SplitDataset } from '../data/types';
+import { completeTuneConfig, TuneConfigError } from '../rapt/check-config';
+import { prepareTrainingSet } from '../rapt/client-set';
 
 let gpu: GpuContext | null = null;
 let client: PrivacyClient | null = null;
 let lost: string | null = null;
+/** the loaded model's max_position_embeddings (the layout's limit) */
+let maxPositions = 0;
+/** datasets fetched so far, by data folder and name */
+const datasets = new Map<string, SplitDataset>();
 
 function failure(e: unknown, fallback: BoundaryFailure['kind'] = 'internal'): { ok: false; error: BoundaryFailure } {
   const err = e as Error;
   const kind: BoundaryFailure['kind'] =
-    e instanceof PrivatizeInputError || e instanceof MechanismSpecError ? 'input' : e instanceof BoundaryError ? 'boundary' : fallback;
+    e instanceof PrivatizeInputError || e instanceof MechanismSpecError || e instanceof TuneConfigError
+      ? 'input'
+      : e instanceof BoundaryError
+        ? 'boundary'
+        : e instanceof BuiltinDataError
+          ? 'model'
+          : fallback;
   return { ok: false, error: { kind, message: err?.message ?? String(e), name: err?.name } };
 }
 
@@ -74,6 +94,7 @@ async function install(model: TableSource, t0: number): Promise<BoundaryOutcome<
       client = null;
     });
     client = new PrivacyClient(ctx, model.table, model.tokenizer, { maxLength: model.config.max_position_embeddings });
+    maxPositions = model.config.max_position_embeddings;
     const a = ctx.summary;
     return {
       ok: true,
@@ -154,11 +175,42 @@ async function neighbourhood(id: number, spec: MechanismSpec, req?: Neighbourhoo
   }
 }
 
+async function prepareTraining(request: PrepareTrainingRequest): Promise<BoundaryOutcome<PreparedTraining>> {
+  if (lost) return { ok: false, error: { kind: 'gpu', message: `the client worker's GPU device was lost (${lost}): call init again` } };
+  if (!client) return { ok: false, error: { kind: 'input', message: 'no model loaded in the client worker yet: call init(modelUrl) first' } };
+  const c = client;
+  try {
+    if (typeof request !== 'object' || request === null) throw new TuneConfigError('prepareTraining expects { dataUrl, config, spec, includeCleanTest }');
+    const config = completeTuneConfig(request.config);
+    if (config.mechanism === 'none')
+      throw new TuneConfigError('mechanism none (clean text) cannot cross to the service: the service accepts privatized training sets only');
+    const key = `${request.dataUrl}\n${config.task}`;
+    let data = datasets.get(key);
+    if (!data) {
+      data = await fetchBuiltinDataset(request.dataUrl, config.task);
+      datasets.set(key, data);
+    }
+    const prepared = await prepareTrainingSet(config, {
+      gpu: c.gpu,
+      tokenizer: c.tokenizer,
+      table: c.table,
+      maxPositions,
+      data,
+      spec: request.spec,
+      includeCleanTest: request.includeCleanTest === true
+    });
+    return { ok: true, value: prepared };
+  } catch (e) {
+    return failure(e);
+  }
+}
+
 const api: ClientWorkerApi = {
   init: (modelUrl) => exclusive(() => init(modelUrl)),
   initFiles: (files, name) => exclusive(() => initFiles(files, name)),
   privatize: (texts, spec) => exclusive(() => privatize(texts, spec)),
-  neighbourhood: (id, spec, req) => exclusive(() => neighbourhood(id, spec, req))
+  neighbourhood: (id, spec, req) => exclusive(() => neighbourhood(id, spec, req)),
+  prepareTraining: (request) => exclusive(() => prepareTraining(request))
 };
 
 Comlink.expose(api);

@@ -13,7 +13,11 @@
 // (token ids made by the CLIENT worker, ../boundary/batch.ts); every message it gets goes through
 // ServiceInbox first — assertPrivatizedBatch, ids within the loaded model's vocabulary — and is
 // recorded in the BoundaryLog, accepted or refused (a refusal by its error, never its contents);
-// boundaryLog() hands the log to the page ("what the service saw"). The other calls carry the
+// boundaryLog() hands the log to the page ("what the service saw"). train() takes a whole tuning
+// run's data the same way — a PrivatizedTrainingSet (../boundary/training-set.ts), validated,
+// logged, never clean — plus the service's hyper-parameters (checked: no model, task or
+// mechanism, no free strings), and tunes a copy of the loaded model (../rapt/service-tune.ts);
+// controlTraining() stops, pauses and resumes it between steps. The other calls carry the
 // model (a folder URL, or the files the user picked) and the location of the public built-in
 // datasets; ./service-args.ts checks that they carry nothing else. The tokenizer here only names
 // the ids it received and packs the public training texts of the pretraining check.
@@ -46,8 +50,18 @@ import type {
   PretrainStepCallback,
   ProgressCallback,
   ServiceApi,
-  ServiceError
+  ServiceError,
+  ServiceTuneParams,
+  TrainControl,
+  TrainEventCallback,
+  TrainOptions,
+  TrainOutput,
+  TrainState
 } from '../app/service-types';
+import type { PrivatizedTrainingSet } from '../boundary/training-set';
+import { TuneConfigError } from '../rapt/check-config';
+import { trainOnSet } from '../rapt/service-tune';
+import { checkServiceParams } from '../rapt/service-params';
 import { BoundaryError, type PrivatizedBatch } from '../boundary/batch';
 import type { BoundaryLogExport } from '../boundary/log';
 import { ServiceInbox, type ModelInput } from './boundary-service';
@@ -432,6 +446,107 @@ async function forward(message: unknown): Promise<Outcome<ForwardResult>> {
   }
 }
 
+/** The running train() call, for controlTraining(). */
+let training: { stop: boolean; paused: boolean; resume: (() => void) | null; step: number; steps: number } | null = null;
+
+async function train(message: unknown, params: unknown, report: TrainEventCallback, options: TrainOptions | undefined): Promise<Outcome<TrainOutput>> {
+  const t0 = performance.now();
+  // The boundary first, whatever state the model is in: the log is what crossed.
+  let set: PrivatizedTrainingSet;
+  let seq: number;
+  try {
+    const received = inbox.receiveTrainingSet(message);
+    set = received.set;
+    seq = received.entry.seq;
+  } catch (e) {
+    if (e instanceof BoundaryError) return fail({ kind: 'boundary', message: e.message, name: e.name });
+    return fail(toServiceError(e));
+  }
+  if (lostError) return fail(lostError);
+  if (!loaded || !gpu) return fail({ kind: 'no-model', message: 'no model is loaded yet: call loadModel first' });
+  let p: ServiceTuneParams;
+  let readEvery = 10;
+  try {
+    p = checkServiceParams(params, set.plainTokens);
+    if (options !== undefined) {
+      if (typeof options !== 'object' || options === null || Object.keys(options).some((k) => k !== 'readEvery'))
+        throw new TuneConfigError('train options must be { readEvery? }');
+      if (options.readEvery !== undefined) {
+        if (!Number.isInteger(options.readEvery) || options.readEvery < 1 || options.readEvery > 100)
+          throw new TuneConfigError(`readEvery must be a whole number in [1, 100], got ${String(options.readEvery)}`);
+        readEvery = options.readEvery;
+      }
+    }
+  } catch (e) {
+    return invalid(e);
+  }
+  const { model, tokenizer, info } = loaded;
+  if (tokenizer.maskTokenId === null) return fail({ kind: 'unsupported', message: `${info.name}'s vocabulary has no [MASK] token` });
+  if (p.head === 'verbalizer' && !set.verbalizer)
+    return fail({ kind: 'invalid', message: 'the verbalizer head needs the template and label-word ids in the training set' });
+  if (p.head === 'verbalizer' && !model.hasMlmHead)
+    return fail({ kind: 'unsupported', message: `${info.name} has no masked-LM head, so the verbalizer head cannot read label words: use the mean or [CLS] head` });
+  const ctx = gpu;
+  const state = { stop: false, paused: false, resume: null as (() => void) | null, step: 0, steps: p.steps };
+  training = state;
+  try {
+    // A copy of the weights: training never changes the loaded model (full fine-tuning would).
+    const weights = await model.toWeights();
+    const out = await trainOnSet(
+      set,
+      p,
+      { gpu: ctx, weights, special: { cls: tokenizer.clsTokenId, sep: tokenizer.sepTokenId, pad: tokenizer.padTokenId, mask: tokenizer.maskTokenId } },
+      {
+        readEvery,
+        onStep: (progress) => {
+          state.step = progress.step;
+          report({ phase: 'training', ...progress });
+        },
+        shouldStop: () => state.stop,
+        isPaused: () => state.paused,
+        waitWhilePaused: () =>
+          new Promise<void>((resolve) => {
+            if (!state.paused || state.stop) return resolve();
+            report({ phase: 'paused', step: state.step, steps: state.steps });
+            state.resume = () => {
+              state.resume = null;
+              report({ phase: 'resumed', step: state.step, steps: state.steps });
+              resolve();
+            };
+          }),
+        onEvaluate: () => report({ phase: 'evaluating', step: state.step, steps: state.steps })
+      }
+    );
+    return ok({ ...out, logSeq: seq, ms: performance.now() - t0 });
+  } catch (e) {
+    if (lostError || ctx.lost) return fail(lostError ?? toServiceError(ctx.lost));
+    if (e instanceof TuneConfigError) return invalid(e);
+    return fail(toServiceError(e));
+  } finally {
+    training = null;
+  }
+}
+
+function controlTraining(action: TrainControl): Outcome<TrainState> {
+  if (action !== 'stop' && action !== 'pause' && action !== 'resume')
+    return fail({ kind: 'invalid', message: 'controlTraining takes "stop", "pause" or "resume"' });
+  const t = training;
+  if (!t) return ok('idle');
+  if (action === 'stop') {
+    t.stop = true;
+    t.paused = false;
+    t.resume?.();
+    return ok('stopping');
+  }
+  if (action === 'pause') {
+    if (!t.stop) t.paused = true;
+    return ok(t.stop ? 'stopping' : 'paused');
+  }
+  t.paused = false;
+  t.resume?.();
+  return ok(t.stop ? 'stopping' : 'training');
+}
+
 const api: ServiceApi = {
   async init(onLost?: LostCallback): Promise<Outcome<AdapterSummary>> {
     if (onLost) onLostCallback = onLost;
@@ -477,6 +592,18 @@ const api: ServiceApi = {
     // Typed as a PrivatizedBatch for the page; checked as the unknown it is (it came by postMessage).
     const message: unknown = batch;
     return exclusive(() => forward(message));
+  },
+
+  train(set: PrivatizedTrainingSet, params: ServiceTuneParams, onEvent?: TrainEventCallback, options?: TrainOptions): Promise<Outcome<TrainOutput>> {
+    // Typed for the page; checked as the unknowns they are (they came by postMessage).
+    const message: unknown = set;
+    const args: unknown = params;
+    return exclusive(() => train(message, args, detached(onEvent), options));
+  },
+
+  async controlTraining(action: TrainControl): Promise<Outcome<TrainState>> {
+    // Not exclusive: it must reach a run that holds the GPU queue.
+    return controlTraining(action);
   },
 
   async boundaryLog(): Promise<BoundaryLogExport> {
