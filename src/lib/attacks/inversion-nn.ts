@@ -159,51 +159,72 @@ export interface BayesOptions {
 }
 
 /**
+ * The hypotheses for one observed privatized token y and their likelihoods P̂(y | x): y itself
+ * (P̂(y | y) = its keep rate, r̄ when y is not a candidate) and every candidate x ≠ y with a
+ * positive estimate (shrunk towards the distance profile when one is given, else raw counts).
+ * Shared by the Bayes guess (prior = auxiliary unigram) and the mask attack (prior = the MLM's
+ * distribution at the masked position).
+ */
+export class TransitionLikelihood {
+  private readonly index = new Map<number, number>();
+  private readonly rbar: number;
+  private readonly a: number;
+
+  constructor(
+    private readonly est: TransitionEstimate,
+    prior: Float64Array,
+    private readonly o: BayesOptions = {}
+  ) {
+    est.candidates.forEach((x, c) => this.index.set(x, c));
+    this.rbar = meanKeepRate(est, prior);
+    this.a = o.profile ? (o.strength ?? est.samples) : 0;
+  }
+
+  /** Calls visit(x, P̂(y | x)) for y itself first, then for each candidate x ≠ y with P̂ > 0. */
+  forEach(y: number, visit: (x: number, likelihood: number) => void): void {
+    const { est, o, a } = this;
+    const K = est.samples;
+    const self = this.index.get(y);
+    visit(y, self === undefined ? this.rbar : est.keepRate[self]);
+    if (o.profile && o.table && a > 0) {
+      const counts = new Map<number, number>(est.hits.get(y) ?? []);
+      const { C, embeddings: E } = o.table;
+      est.candidates.forEach((x, c) => {
+        if (x === y) return;
+        const g = o.profile!.rate[binOf(o.profile!, dist(E, C, x, y))];
+        visit(x, ((counts.get(c) ?? 0) + a * g) / (K + a));
+      });
+    } else
+      for (const [c, n] of est.hits.get(y) ?? []) {
+        const x = est.candidates[c];
+        if (x !== y) visit(x, n / K);
+      }
+  }
+
+  /** argmax over the hypotheses of prior(x) · P̂(y | x); y when no hypothesis scores above 0. */
+  guess(y: number, prior: (x: number) => number): number {
+    let best = y;
+    let bestScore = 0;
+    this.forEach(y, (x, l) => {
+      const s = prior(x) * l;
+      if (s > bestScore) {
+        bestScore = s;
+        best = x;
+      }
+    });
+    return best;
+  }
+}
+
+/**
  * The Bayes guess for each observed token (see the header). `prior`: per id (0 for ids that are
  * not privatized); `privatized(id)`: whether the mechanism acts on id. With a profile, the
  * estimate of P(y | x) for x ≠ y is shrunk towards the distance profile.
  */
 export function bayesGuess(observed: Int32Array, est: TransitionEstimate, prior: Float64Array, privatized: (id: number) => boolean, o: BayesOptions = {}): Int32Array {
-  const index = new Map<number, number>();
-  est.candidates.forEach((x, c) => index.set(x, c));
-  const rbar = meanKeepRate(est, prior);
-  const K = est.samples;
-  const a = o.profile ? (o.strength ?? K) : 0;
-  const out = new Int32Array(observed.length);
-  for (let i = 0; i < observed.length; i++) {
-    const y = observed[i];
-    let best = y;
-    let bestScore = 0;
-    if (privatized(y)) {
-      const self = index.get(y);
-      bestScore = prior[y] * (self === undefined ? rbar : est.keepRate[self]);
-      if (o.profile && o.table && a > 0) {
-        const counts = new Map<number, number>(est.hits.get(y) ?? []);
-        const { C, embeddings: E } = o.table;
-        est.candidates.forEach((x, c) => {
-          if (x === y) return;
-          const g = o.profile!.rate[binOf(o.profile!, dist(E, C, x, y))];
-          const s = (prior[x] * ((counts.get(c) ?? 0) + a * g)) / (K + a);
-          if (s > bestScore) {
-            bestScore = s;
-            best = x;
-          }
-        });
-      } else {
-        for (const [c, n] of est.hits.get(y) ?? []) {
-          const x = est.candidates[c];
-          if (x === y) continue;
-          const s = (prior[x] * n) / K;
-          if (s > bestScore) {
-            bestScore = s;
-            best = x;
-          }
-        }
-      }
-    }
-    out[i] = best;
-  }
-  return out;
+  const lik = new TransitionLikelihood(est, prior, o);
+  const p = (x: number) => prior[x];
+  return Int32Array.from(observed, (y) => (privatized(y) ? lik.guess(y, p) : y));
 }
 
 /** The identity (nearest-neighbour) guess: the observed token. */

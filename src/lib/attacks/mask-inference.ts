@@ -7,6 +7,16 @@
 //
 // With no privatization this is the MLM's own top-1 accuracy at single masked positions. The
 // frozen pretrained model needs no training: the attacker uses the public model as it is.
+//
+// An adversary who also knows the mechanism (the threat model) does better than the MLM alone: it
+// keeps the observed privatized token y_i as evidence and takes the posterior mode
+//
+//   x̂_i = argmax_x  softmax(MLM(input)[i + 1])_x · P̂(y_i | x)
+//
+// over y_i and the candidate set, with P̂ the Monte Carlo transition estimate of inversion-nn.ts
+// (TransitionLikelihood). With no privatization P(y | x) = [x = y], so x̂_i = y_i = x_i. run.ts
+// reports this as the mask attack's success and the MLM-only guess next to it. `visit` receives
+// each site's logits over the vocabulary for that.
 // Browser-safe.
 
 import type { GpuContext } from '../gpu/context';
@@ -32,7 +42,8 @@ export async function maskInference(
   privatized: readonly Int32Array[],
   sites: readonly MaskSite[],
   batchSize = 32,
-  log: (s: string) => void = () => {}
+  log: (s: string) => void = () => {},
+  visit?: (site: number, logits: Float32Array) => void
 ): Promise<Int32Array> {
   if (!model.hasMlmHead) throw new Error('mask inference needs a checkpoint with an MLM head (cls.predictions.*)');
   const maxLen = model.config.max_position_embeddings - 2;
@@ -70,7 +81,11 @@ export async function maskInference(
     );
     const z = await logits.readF32();
     logits.dispose();
-    for (let b = 0; b < B; b++) out[s0 + b] = argmax(z.subarray(b * V, (b + 1) * V));
+    for (let b = 0; b < B; b++) {
+      const row = z.subarray(b * V, (b + 1) * V);
+      out[s0 + b] = argmax(row);
+      visit?.(s0 + b, row);
+    }
     if (s0 + B - lastLog >= 256 || s0 + B === sites.length) {
       lastLog = s0 + B;
       log(`mask: ${s0 + B}/${sites.length} positions`);

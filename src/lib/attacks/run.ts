@@ -27,7 +27,7 @@ import { createPeft, type PeftMethod } from '../peft/method';
 import { loadPeftState } from '../peft/state';
 import { completeAttackConfig, type AttackConfig, type AttackResult } from './config';
 import { coverage, encodeExamples, privatizeMany, smoothedPrior, subset, tokenCounts, topIds } from './data';
-import { bayesGuess, distanceProfile, estimateTransitions, identityGuess, meanKeepRate, SHRINKAGE_GRID } from './inversion-nn';
+import { bayesGuess, distanceProfile, estimateTransitions, identityGuess, meanKeepRate, SHRINKAGE_GRID, TransitionLikelihood } from './inversion-nn';
 import { LearnedInverter } from './inversion-learned';
 import { maskInference, type MaskSite } from './mask-inference';
 import { attributeInference, pooledStates } from './attribute-inference';
@@ -226,13 +226,42 @@ export async function runAttackCore(partial: Partial<AttackConfig>, inputs: Atta
         test.ids.forEach((q, s) => q.forEach((x, i) => privatized(x) && sites.push([s, i])));
         const all = sites.length;
         if (config.positions > 0 && sites.length > config.positions) sites = new SeededRandom(config.seed * 3 + 11).shuffle(sites).slice(0, config.positions);
-        const guess = await maskInference(gpu, model, sp, testPriv, sites, 32, log);
+        // the mechanism's likelihood P̂(y | x), estimated as inversion-nn does (its default shrinkage a = K)
+        let lik: TransitionLikelihood | null = null;
+        const mc = makePrivatizer(7);
+        if (mc) {
+          const counts = tokenCounts(aux.ids, V);
+          const est = await estimateTransitions(mc, topIds(counts, isCand, config.candidates), config.samples, log);
+          lik = new TransitionLikelihood(est, smoothedPrior(counts, isCand), { table, profile: distanceProfile(est, table) });
+        }
+        const observed = Int32Array.from(sites, ([s, i]) => testPriv[s][i]);
+        const posterior = new Int32Array(sites.length);
+        const guess = await maskInference(gpu, model, sp, testPriv, sites, 32, log, (k, z) => {
+          const y = observed[k];
+          // no mechanism: P(y | x) = [x = y], the posterior mode is y
+          if (!lik || !privatized(y)) return void (posterior[k] = y);
+          let m = -Infinity;
+          for (const v of z) if (v > m) m = v;
+          posterior[k] = lik.guess(y, (x) => Math.exp(z[x] - m));
+        });
         const orig = [Int32Array.from(sites, ([s, i]) => test.ids[s][i])];
+        const combined = tokenRecovery(orig, [posterior], privatized, stop);
         const mlm = tokenRecovery(orig, [guess], privatized, stop);
-        const ident = tokenRecovery(orig, [Int32Array.from(sites, ([s, i]) => testPriv[s][i])], privatized, stop);
-        success = mlm.overall;
+        const ident = tokenRecovery(orig, [observed], privatized, stop);
+        success = combined.overall;
         baseline = { name: 'identity', value: ident.overall };
-        details = { ...common, positions: mlm.n, positions_available: all, positions_excluding_stop_words: mlm.nContent, mask: rec(mlm), identity: rec(ident) };
+        details = {
+          ...common,
+          positions: combined.n,
+          positions_available: all,
+          positions_excluding_stop_words: combined.nContent,
+          mask: rec(combined),
+          rule: 'posterior mode: softmax(MLM logits at the masked position) × P̂(observed | x) (Monte Carlo, as inversion-nn)',
+          mlm_only: rec(mlm),
+          identity: rec(ident),
+          samples: config.samples,
+          candidates: config.candidates
+        };
         break;
       }
       case 'attribute': {

@@ -23,7 +23,9 @@ export const ATTACK_DESCRIPTIONS: Record<AttackKind, string> = {
   'inversion-learned':
     'Embedding inversion, learned: an MLP over the public embeddings of a window of privatized tokens, trained on auxiliary text privatized with the same ' +
     'mechanism and budget, predicts each original token (among the N most frequent auxiliary tokens, or "keep the observed token").',
-  mask: 'Mask-token inference: the pretrained MLM predicts each original token with its position masked in the privatized context.',
+  mask:
+    'Mask-token inference: the pretrained MLM predicts each original token with its position masked in the privatized context; knowing the mechanism, the attacker takes the ' +
+    'most likely original given both, MLM probability × P̂(observed token | original) (Monte Carlo, as inversion-nn); the MLM alone is reported too.',
   attribute:
     'Attribute inference: an MLP trained on the representations the service holds (mean-pooled hidden states of the frozen model on privatized inputs) ' +
     'predicts a sensitive attribute of the text.'
