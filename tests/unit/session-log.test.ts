@@ -40,6 +40,27 @@ function logWith(n: number, t0: number): BoundaryLog {
 }
 
 describe('session log store', () => {
+  it('counts a training set (the Train page) with the token ids of all its splits', () => {
+    const s = new MemoryStorage();
+    const split = (ids: number[][]) => ({ examples: ids.length, tokens: ids.flat().length, ids, labels: ids.map(() => 0) });
+    const exported = logWith(1, 1000).toJSON();
+    exported.entries.push({
+      seq: 1,
+      accepted: true,
+      kind: 'training-set',
+      receivedAt: 1001,
+      createdAt: 1000,
+      mechanism: { mechanism: 'dchi', eta: 100 },
+      budget: { name: 'eta', value: 100 },
+      seeded: false,
+      numClasses: 2,
+      plainTokens: 0,
+      splits: { train: split([[5, 6, 7], [8]]), dev: split([[9, 10]]), test: split([[11]]) }
+    });
+    recordLogExport({ id: 't', page: '/train', startedAt: 1 }, exported, s);
+    expect(sessionSummary(readSessionLog(s))).toEqual({ accepted: 1, trainingSets: 1, tokens: 4 + 7, refused: 0, dropped: 0, workers: 1 });
+  });
+
   it('replaces a worker’s earlier export and merges workers in arrival order', () => {
     const s = new MemoryStorage();
     const a = { id: 'a', page: '/', startedAt: 100 };
@@ -58,7 +79,7 @@ describe('session log store', () => {
       ['/train', 0],
       ['/train', 1]
     ]);
-    expect(sessionSummary(doc)).toEqual({ accepted: 3, tokens: 12, refused: 1, dropped: 0, workers: 2 });
+    expect(sessionSummary(doc)).toEqual({ accepted: 3, trainingSets: 0, tokens: 12, refused: 1, dropped: 0, workers: 2 });
     const json = JSON.parse(sessionLogJson(doc, 42));
     expect(json).toMatchObject({ kind: 'rapt-session-boundary-log', version: 1, exportedAt: 42 });
     expect(json.sources[0].log.entries[0].sequences).toEqual([[2, 10, 11, 3]]);
