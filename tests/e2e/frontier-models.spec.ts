@@ -29,8 +29,12 @@ test('frontier: shipped sweep, table, exports, import with attacks, reload, malf
   await page.goto('/frontier');
   await expect(page.getByTestId('frontier-page')).toHaveAttribute('data-ready', 'true');
 
-  // the shipped sweep: 18 tune rows, no attacks → fallback x axis, two curves of three points
-  await expect(page.getByTestId('no-attacks')).toContainText('x axis falls back to privatization strength');
+  // the shipped sweep: 18 tune rows and the four attacks → x opens on the first attack, two curves
+  // of three points; privatization strength (fraction replaced) is one pick away
+  await expect(page.getByTestId('no-attacks')).toHaveCount(0);
+  await expect(page.getByTestId('frontier-chart')).toHaveAttribute('data-x', 'inversion-nn');
+  await expect(page.getByTestId('frontier-point')).toHaveCount(6);
+  await page.getByTestId('x-select').selectOption('replaced');
   await expect(page.getByTestId('frontier-chart')).toHaveAttribute('data-x', 'replaced');
   await expect(page.getByTestId('x-axis-label')).toContainText('fraction of tokens replaced');
   await expect(page.getByTestId('frontier-curve')).toHaveCount(2);
