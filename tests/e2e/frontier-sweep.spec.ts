@@ -93,3 +93,29 @@ test('a 2-point sweep on the built-in model that draws the frontier chart and ex
   await page.screenshot({ path: `${SCREENSHOTS}/frontier-sweep.png`, fullPage: true });
   expect(errors).toEqual([]);
 });
+
+test('Stop ends a browser sweep after the current run and keeps what finished', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = collectErrors(page);
+  await page.goto('/frontier');
+  await expect(page.getByTestId('frontier-page')).toHaveAttribute('data-ready', 'true');
+  await typeInto(page, 'sweep-budgets', '60, 200');
+  await page.getByTestId('sweep-rapt').uncheck();
+  await page.locator('summary', { hasText: 'Sizes' }).click();
+  for (const [k, v] of Object.entries({ ...SIZES, steps: '30' })) await typeInto(page, `sweep-${k}`, v);
+  await page.getByTestId('sweep-run').click();
+  // Stop while the first tuning run trains: it finishes, nothing after it starts
+  await expect(page.getByTestId('sweep-run-item').first()).toHaveAttribute('data-status', 'running');
+  await page.getByTestId('sweep-stop').click();
+  await expect(page.getByTestId('sweep-stop')).toHaveText('Stopping after this run…');
+  await expect(page.getByTestId('sweep-finished')).toBeVisible({ timeout: 200_000 });
+  await expect(page.getByTestId('sweep-finished')).toContainText(/^Stopped in .*: 1 tuning run and 0 attacks\./);
+  const items = page.getByTestId('sweep-run-item');
+  await expect(items.nth(0)).toHaveAttribute('data-status', 'done');
+  for (let i = 1; i < 4; i++) await expect(items.nth(i)).toHaveAttribute('data-status', 'skipped');
+  // the finished run is kept and shown: no attack, so x falls back to the fraction replaced
+  await expect(page.getByTestId('sweep-select').locator('option:checked')).toContainText('browser sweep');
+  await expect(page.getByTestId('frontier-chart')).toHaveAttribute('data-x', 'replaced');
+  await expect(page.getByTestId('frontier-point')).toHaveCount(1);
+  expect(errors).toEqual([]);
+});
