@@ -1,0 +1,223 @@
+// A sweep run in the browser (the Frontier page's "Run a sweep in this browser" panel), minus the
+// workers: the panel's form as typed (strings, so a bad value can be named back), its small
+// defaults, the run lists a form asks for (tuning configs over budgets × method variants × seeds,
+// then one token attack per distinct budget and seed, as `rapt sweep` expands them), an estimate
+// of the time left, and the runs.jsonl text of the finished runs (the rows `rapt sweep` writes,
+// which parseSweepFile reads). Only privatized budgets: the browser service refuses clean
+// (mechanism "none") training sets by design. Pure: no DOM, no GPU.
+
+import { AttackConfigError, type AttackConfig, type AttackResult } from '../attacks/config';
+import type { AttackKind } from '../attacks/threat-model';
+import { completeTuneConfig, TuneConfigError } from '../rapt/check-config';
+import type { TuneConfig, TuneResult } from '../rapt/config';
+import { runKey } from './run-key';
+import { expandAttacks, SweepAttackError } from './sweep-attacks';
+
+/** The attacks on tokens the x axis can show (the attribute attack reads states, not tokens). */
+export const TOKEN_ATTACKS: readonly AttackKind[] = ['inversion-nn', 'inversion-learned', 'mask'];
+
+export interface BrowserSweepForm {
+  /** a built-in dataset */
+  task: string;
+  /** d_χ η values, comma or space separated */
+  budgets: string;
+  /** variants: plain prompt tuning, and prompt tuning with RAPT (m plain tokens, weight λ) */
+  prompt: boolean;
+  rapt: boolean;
+  plainTokens: string;
+  lambda: string;
+  /** seeds, comma or space separated */
+  seeds: string;
+  attack: AttackKind;
+  steps: string;
+  batchSize: string;
+  trainLimit: string;
+  evalLimit: string;
+  maxLength: string;
+  attackLimit: string;
+  auxLimit: string;
+  candidates: string;
+  samples: string;
+}
+
+/** Small enough that a run takes about a minute on SwiftShader (a CPU). */
+export const BROWSER_SWEEP_DEFAULTS: BrowserSweepForm = {
+  task: 'spam',
+  budgets: '60, 200',
+  prompt: true,
+  rapt: true,
+  plainTokens: '8',
+  lambda: '1',
+  seeds: '1',
+  attack: 'inversion-nn',
+  steps: '10',
+  batchSize: '8',
+  trainLimit: '32',
+  evalLimit: '16',
+  maxLength: '24',
+  attackLimit: '8',
+  auxLimit: '40',
+  candidates: '100',
+  samples: '4'
+};
+
+/** The size fields, in the order the panel shows them, with labels and one-line help. */
+export const SWEEP_SIZE_FIELDS = ['steps', 'batchSize', 'trainLimit', 'evalLimit', 'maxLength', 'attackLimit', 'auxLimit', 'candidates', 'samples'] as const;
+export type SweepSizeField = (typeof SWEEP_SIZE_FIELDS)[number];
+export const SWEEP_SIZE_HELP: Record<SweepSizeField, { label: string; help: string }> = {
+  steps: { label: 'Training steps', help: 'per tuning run' },
+  batchSize: { label: 'Batch size', help: 'examples per step' },
+  trainLimit: { label: 'Training examples', help: 'subset of the train split (0 = all: slow)' },
+  evalLimit: { label: 'Eval examples', help: 'dev and test subsets (0 = all: slow)' },
+  maxLength: { label: 'Tokens per text', help: 'longer texts are cut (tuning and attack)' },
+  attackLimit: { label: 'Attacked texts', help: 'test texts the attack guesses (0 = all: slow)' },
+  auxLimit: { label: 'Auxiliary texts', help: "the attacker's public train-split texts (0 = all)" },
+  candidates: { label: 'Candidates N', help: 'most frequent auxiliary tokens the guesses choose among' },
+  samples: { label: 'Draws K', help: 'Monte Carlo draws per candidate (inversion-nn)' }
+};
+
+/** More runs than this is almost certainly a typo on a software GPU. */
+export const MAX_BROWSER_RUNS = 60;
+
+export class BrowserSweepError extends Error {
+  override name = 'BrowserSweepError';
+}
+
+export interface BrowserSweepPlan {
+  /** tuning runs, budgets slowest, then variants, then seeds */
+  tunes: TuneConfig[];
+  /** one attack per distinct (budget, seed), in the tuning order */
+  attacks: AttackConfig[];
+}
+
+function quote(t: string): string {
+  return JSON.stringify(t.length > 24 ? `${t.slice(0, 24)}…` : t);
+}
+
+function number(what: string, text: string): number {
+  const t = text.trim();
+  if (t === '' || !Number.isFinite(Number(t))) throw new BrowserSweepError(`${what} must be a number, got ${t === '' ? 'nothing' : quote(t)}`);
+  return Number(t);
+}
+
+/** A comma- or space-separated list of numbers, in order, duplicates dropped. */
+export function parseNumberList(what: string, text: string, check: (n: number) => string | null): number[] {
+  const parts = text.split(/[\s,;]+/).filter((p) => p !== '');
+  if (parts.length === 0) throw new BrowserSweepError(`${what}: give at least one value`);
+  const out: number[] = [];
+  for (const p of parts) {
+    const n = Number(p);
+    if (!Number.isFinite(n)) throw new BrowserSweepError(`${what}: ${quote(p)} is not a number`);
+    const problem = check(n);
+    if (problem) throw new BrowserSweepError(`${what}: ${p} ${problem}`);
+    if (!out.includes(n)) out.push(n);
+  }
+  return out;
+}
+
+/** The model every browser sweep config names: the shipped default model, as `rapt` calls it. */
+export const BROWSER_SWEEP_MODEL = 'builtin';
+
+/**
+ * The tuning and attack configs a form asks for. Throws BrowserSweepError naming the field (the
+ * tuning and attack checks are `rapt tune`'s and `rapt attack`'s own).
+ */
+export function planBrowserSweep(form: BrowserSweepForm): BrowserSweepPlan {
+  if (!form.task) throw new BrowserSweepError('choose a task');
+  const budgets = parseNumberList('budgets (d_χ η)', form.budgets, (n) =>
+    n > 0 ? null : 'is not a budget: η must be > 0 (clean, unprivatized training is refused by the browser service; run it with rapt sweep)'
+  );
+  const seeds = parseNumberList('seeds', form.seeds, (n) => (Number.isSafeInteger(n) && n >= 0 ? null : 'is not a whole number ≥ 0'));
+  const variants: boolean[] = [];
+  if (form.prompt) variants.push(false);
+  if (form.rapt) variants.push(true);
+  if (variants.length === 0) throw new BrowserSweepError('choose at least one method: prompt tuning, or prompt tuning with RAPT');
+  const size = (k: SweepSizeField) => number(SWEEP_SIZE_HELP[k].label.toLowerCase(), form[k]);
+  // the RAPT settings go into every config (rapt: false ignores them), so the curves differ only in `rapt`
+  const plainTokens = form.rapt ? number('plain tokens m', form.plainTokens) : 40;
+  const lambda = form.rapt ? number('λ', form.lambda) : 1;
+  const base: Partial<TuneConfig> = {
+    model: BROWSER_SWEEP_MODEL,
+    task: form.task,
+    method: 'prompt',
+    head: 'mean',
+    mechanism: 'dchi',
+    plainTokens,
+    lambda,
+    steps: size('steps'),
+    batchSize: size('batchSize'),
+    trainLimit: size('trainLimit'),
+    evalLimit: size('evalLimit'),
+    maxLength: size('maxLength')
+  };
+  const tunes: TuneConfig[] = [];
+  for (const eta of budgets)
+    for (const rapt of variants)
+      for (const seed of seeds) {
+        try {
+          tunes.push(completeTuneConfig({ ...base, eta, rapt, seed }));
+        } catch (e) {
+          if (e instanceof TuneConfigError) throw new BrowserSweepError(`${rapt ? 'prompt + RAPT' : 'prompt'} at η=${eta}, seed ${seed}: ${e.message}`);
+          throw e;
+        }
+      }
+  if (!TOKEN_ATTACKS.includes(form.attack)) throw new BrowserSweepError(`the attack must be one of ${TOKEN_ATTACKS.join(', ')}, got ${quote(String(form.attack))}`);
+  const spec = { attack: form.attack, limit: size('attackLimit'), auxLimit: size('auxLimit'), candidates: size('candidates'), samples: size('samples') };
+  let attacks: AttackConfig[];
+  try {
+    attacks = expandAttacks([spec], tunes);
+  } catch (e) {
+    if (e instanceof SweepAttackError || e instanceof AttackConfigError) throw new BrowserSweepError(e.message.replace(/^attacks\[0\] /, `${form.attack} `));
+    throw e;
+  }
+  const total = tunes.length + attacks.length;
+  if (total > MAX_BROWSER_RUNS)
+    throw new BrowserSweepError(`${tunes.length} tuning runs and ${attacks.length} attacks is ${total} runs; the browser panel runs at most ${MAX_BROWSER_RUNS} (use rapt sweep for more)`);
+  return { tunes, attacks };
+}
+
+/** The plan in words: "4 tuning runs (2 budgets × 2 methods × 1 seed) and 2 inversion-nn attacks". */
+export function describePlan(plan: BrowserSweepPlan): string {
+  const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
+  const etas = new Set(plan.tunes.map((t) => t.eta)).size;
+  const variants = new Set(plan.tunes.map((t) => t.rapt)).size;
+  const seeds = new Set(plan.tunes.map((t) => t.seed)).size;
+  const attack = plan.attacks[0]?.attack ?? 'attack';
+  return `${n(plan.tunes.length, 'tuning run')} (${n(etas, 'budget')} × ${n(variants, 'method')} × ${n(seeds, 'seed')}) and ${n(plan.attacks.length, `${attack} attack`)}`;
+}
+
+/** Seconds left: the runs still to do, each at the mean time of the finished runs of its kind (or of the other kind, before one has finished). */
+export function sweepEta(done: { tune: number[]; attack: number[] }, left: { tune: number; attack: number }): number | null {
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const t = mean(done.tune);
+  const a = mean(done.attack);
+  const tuneEach = t ?? a;
+  const attackEach = a ?? t;
+  if (tuneEach === null || attackEach === null) return null;
+  return left.tune * tuneEach + left.attack * attackEach;
+}
+
+/** A run that failed, as runs.jsonl records it (re-run by rapt sweep on a resume; ignored by the Frontier page). */
+export interface FailedRun {
+  config: TuneConfig | AttackConfig;
+  message: string;
+}
+
+/**
+ * runs.jsonl text of a browser sweep: every finished tuning run as `{...TuneResult, kind: "tune",
+ * key}`, every attack as `{...AttackResult, kind: "attack", key}` and every failure as
+ * `{kind: "error", key, config, message}`, with key = runKey(config), one line each.
+ */
+export function browserSweepJsonl(tunes: readonly TuneResult[], attacks: readonly AttackResult[], failed: readonly FailedRun[] = []): string {
+  const lines: string[] = [];
+  for (const r of tunes) lines.push(JSON.stringify({ ...r, kind: 'tune', key: runKey(r.config) }));
+  for (const r of attacks) lines.push(JSON.stringify({ ...r, kind: 'attack', key: runKey(r.config) }));
+  for (const f of failed) lines.push(JSON.stringify({ kind: 'error', key: runKey(f.config), config: f.config, message: f.message }));
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/** The imported sweep's name: "browser sweep 2026-12-02 17:40". */
+export function browserSweepName(at: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `browser sweep ${at.getFullYear()}-${p(at.getMonth() + 1)}-${p(at.getDate())} ${p(at.getHours())}:${p(at.getMinutes())}`;
+}
