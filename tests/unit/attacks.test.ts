@@ -279,6 +279,28 @@ describe('attacks on the tiny fixture model', () => {
     expect(Math.abs(hits - refHits)).toBeLessThanOrEqual(1);
   });
 
+  it('mask attack (MLM × mechanism): recovers every token without privatization or when nothing is replaced, and is never far below the MLM alone', async () => {
+    const ex = (t: string): Example => ({ text: t, label: 'a', attrs: {} });
+    const data = splitData(texts(30, 8, 1).map(ex), texts(8, 8, 2).map(ex), []);
+    const common = { attack: 'mask' as const, model: 'fixture', task: 'synthetic', limit: 0, auxLimit: 0, positions: 0, candidates: 30, samples: 16 };
+    const clean = await runAttackCore({ ...common, mechanism: 'none' }, inputsFor(data));
+    // P(y | x) = [x = y]: the posterior mode is the observed token, which is the original
+    expect(clean.success).toBe(1);
+    expect(clean.baseline).toEqual({ name: 'identity', value: 1 });
+    const mlmOnly = (clean.details.mlm_only as { overall: number }).overall;
+    expect(mlmOnly).toBeLessThan(1); // the MLM alone (the random tiny model) does not read the masked token
+    // a budget so large that nothing is replaced: the mechanism's likelihood pins every guess to y
+    const loose = await runAttackCore({ ...common, mechanism: 'dchi', eta: 1e9 }, inputsFor(data));
+    expect(loose.details.replaced_fraction).toBe(0);
+    expect(loose.success).toBe(1);
+    // outputs unrelated to inputs: the likelihood is nearly flat and the guess follows the MLM
+    // (tolerance: 3 of the 64 positions)
+    const tight = await runAttackCore({ ...common, mechanism: 'dchi', eta: 1e-3 }, inputsFor(data));
+    const tightMlm = (tight.details.mlm_only as { overall: number }).overall;
+    expect(tight.success, JSON.stringify(tight.details)).toBeGreaterThanOrEqual(tightMlm - 3 / 64);
+    expect(tight.success).toBeLessThan(0.5);
+  }, 120_000);
+
   it('attribute inference: ≈ majority when independent of the text, well above it when a keyword sets it', async () => {
     const r = new SeededRandom(21);
     const train = texts(160, 6, 10);
