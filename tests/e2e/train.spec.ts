@@ -72,6 +72,11 @@ test('a short run on the built-in model and spam: live losses, metrics, a saved 
     await page.keyboard.type(value);
   }
   await page.getByTestId('steps').press('Tab');
+  // The clean test split crosses unprivatized, so it is off unless asked for (public data here: ask).
+  await expect(page.getByTestId('cleanTest')).not.toBeChecked();
+  await page.getByTestId('cleanTest').focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('cleanTest')).toBeChecked();
   // The URL carries the setup: only what differs from the defaults.
   await expect(page).toHaveURL(/steps=6/);
   const url = new URL(page.url());

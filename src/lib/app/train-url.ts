@@ -61,7 +61,8 @@ export const TRAIN_DEFAULTS: TrainForm = {
   maxLength: 32,
   trainLimit: 64,
   evalLimit: 32,
-  cleanTest: true
+  // off by default: the clean test split crosses to the service unprivatized (its text, as token ids)
+  cleanTest: false
 };
 
 const METHODS: readonly PeftMethodName[] = ['prompt', 'prefix', 'lora', 'full'];
