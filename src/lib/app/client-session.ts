@@ -36,3 +36,23 @@ export async function startBuiltinClient(): Promise<ClientStart> {
   const noGpu = out.error.kind === 'gpu' ? { reason: 'no-adapter' as const, detail: out.error.message } : null;
   return { ok: false, noGpu, message: `${out.error.message} (${out.error.kind})` };
 }
+
+/**
+ * startBuiltinClient from a component's onMount: hands the outcome to `done` unless the component
+ * was destroyed first (then a started worker is terminated), and returns the cleanup that
+ * terminates the worker. `current` reads the page's worker at cleanup time.
+ */
+export function mountBuiltinClient(done: (s: ClientStart) => void, current: () => ClientWorker | null): () => void {
+  let stopped = false;
+  void startBuiltinClient().then((s) => {
+    if (stopped) {
+      if (s.ok) s.client.terminate();
+      return;
+    }
+    done(s);
+  });
+  return () => {
+    stopped = true;
+    current()?.terminate();
+  };
+}
