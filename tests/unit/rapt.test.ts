@@ -1,13 +1,15 @@
 // The RAPT service side (src/lib/rapt) and its user-side data preparation:
 //
-//  layout     where [CLS], the plain tokens, the text and the template's [MASK] land
+//  layout     where [CLS], the plain tokens, the text and the template's [MASK] land; plain
+//             tokens as their own sequence (plainSequence 'separate')
 //  metrics    accuracy / macro F1 / majority against hand-computed values
 //  config     defaults and errors naming the field (and the CLI flags)
 //  verbalizer MLM logits restricted to label words equal the full MLM logits' columns
 //  client     token ids only leave prepareSplit (no strings anywhere); η → ∞ changes nothing,
 //             tiny η changes most tokens; plain tokens are drawn from the real vocabulary
 //  trainer    the reconstruction loss falls when plain tokens are learnable; the frozen encoder
-//             is bit-identical after RAPT training; the mean head learns a keyword task
+//             is bit-identical after RAPT training; the mean head learns a keyword task; with
+//             plainSequence 'separate' the task loss is computed on exactly the inference layout
 //  end to end runTune on the built-in model and spam: clean prompt tuning beats the majority
 //             class; a d_χ run reports its replaced fraction and that it was seeded
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +23,7 @@ import { BertTokenizer } from '../../src/lib/model/tokenizer';
 import { createPeft } from '../../src/lib/peft/method';
 import { makePrivacyTable } from '../../src/lib/boundary/table';
 import { createPrivatizer } from '../../src/lib/boundary/factory';
-import { layoutBatch, textBudget, type TaskExample } from '../../src/lib/rapt/layout';
+import { layoutBatch, layoutPlainBatch, textBudget, type TaskExample } from '../../src/lib/rapt/layout';
 import { classificationMetrics, majorityBaseline } from '../../src/lib/rapt/metrics';
 import { completeTuneConfig, TuneConfigError } from '../../src/lib/rapt/check-config';
 import { resolveVerbalizer } from '../../src/lib/rapt/verbalizer';
@@ -73,6 +75,28 @@ describe('layout', () => {
   });
 });
 
+describe('plain tokens as their own sequence', () => {
+  const ex = (m: number): TaskExample => ({
+    text: Int32Array.from([10, 11]),
+    label: 0,
+    plain: { privatized: Int32Array.from({ length: m }, (_, i) => 50 + i), original: new Int32Array(m).fill(8) }
+  });
+  it('lays out [CLS] plain [SEP] per row after the prompt, and refuses what cannot fit', () => {
+    const pb = layoutPlainBatch([ex(3), ex(3)], 3, 4, 64, SP);
+    expect(pb.T).toBe(5);
+    expect(Array.from(pb.inputIds)).toEqual([2, 50, 51, 52, 3, 2, 50, 51, 52, 3]);
+    expect(pb.plainStart).toBe(5);
+    expect(pb.attentionMask.map((r) => Array.from(r))).toEqual([[1, 1, 1, 1, 1], [1, 1, 1, 1, 1]]);
+    expect(() => layoutPlainBatch([ex(3), ex(2)], 3, 4, 64, SP)).toThrow(/example 1 needs 3 plain tokens/);
+    expect(() => layoutPlainBatch([ex(3)], 3, 60, 64, SP)).toThrow(/no room for the plain tokens/);
+    expect(() => layoutPlainBatch([], 3, 0, 64, SP)).toThrow(/empty batch/);
+  });
+  it('the text keeps the whole budget when the plain tokens do not share its sequence', () => {
+    const o = { maxPositions: 64, promptPositions: 8, plainTokens: 16, maxLength: 100 };
+    expect(textBudget({ ...o, plainTokens: 0 }) - textBudget(o)).toBe(17);
+  });
+});
+
 describe('metrics', () => {
   it('accuracy, macro F1 and the majority baseline match hand-computed values', () => {
     // gold 0 0 0 1 1 2; predicted 0 0 1 1 0 0
@@ -103,12 +127,17 @@ describe('tune config', () => {
     expect('prefixHidden' in completeTuneConfig({ model: 'builtin', task: 'spam', method: 'prefix' })).toBe(false);
     expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', method: 'prompt', prefixHidden: 64 })).toThrow(/prefixHidden .* is for method prefix, not prompt/);
     expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', method: 'prefix', prefixHidden: 0 })).toThrow(/prefixHidden must be an integer ≥ 1/);
+    expect(completeTuneConfig({ model: 'builtin', task: 'spam', rapt: true, plainSequence: 'separate' }).plainSequence).toBe('separate');
+    expect('plainSequence' in completeTuneConfig({ model: 'builtin', task: 'spam', rapt: true })).toBe(false);
+    expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', plainSequence: 'separate' })).toThrow(/plainSequence .* is for RAPT runs/);
+    expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', rapt: true, plainSequence: 'beside' as 'joint' })).toThrow(/plainSequence must be joint or separate, got "beside"/);
   });
 
   it('maps CLI flags onto the config', () => {
     const c = tuneConfigFromArgs({ model: 'builtin', task: 'spam', mechanism: 'dchi', eta: '50', rapt: true, 'plain-tokens': '10', lambda: '0.5', batch: '8' });
     expect(c).toMatchObject({ mechanism: 'dchi', eta: 50, rapt: true, plainTokens: 10, lambda: 0.5, batchSize: 8 });
     expect(tuneConfigFromArgs({ model: 'builtin', task: 'spam', method: 'prefix', 'prefix-hidden': '32' }).prefixHidden).toBe(32);
+    expect(tuneConfigFromArgs({ model: 'builtin', task: 'spam', rapt: true, 'plain-sequence': 'separate' }).plainSequence).toBe('separate');
     expect(() => tuneConfigFromArgs({ model: 'builtin', task: 'spam', steps: 'ten' })).toThrow(/--steps must be a number/);
     expect(() => tuneConfigFromArgs({ task: 'spam' })).toThrow(/--model/);
   });
@@ -224,6 +253,76 @@ describe('RAPT on the engine (tiny fixture model)', () => {
     trainer.dispose();
     method.dispose();
     model.dispose();
+  }, 120_000);
+});
+
+describe('RAPT with the plain tokens as their own sequence (tiny fixture model)', () => {
+  let gpu: GpuContext;
+  let ckpt: BertCheckpoint;
+  let tok: BertTokenizer;
+  beforeAll(async () => {
+    gpu = await getGpu();
+    ckpt = await loadBertFolder(resolve(REPO, 'tests/fixtures/tiny-bert'));
+    tok = BertTokenizer.fromVocabText(ckpt.vocabTxt!, { doLowerCase: true });
+  });
+
+  /** Mean cross-entropy of class scores [B, K] against labels, in float64. */
+  function crossEntropyOf(scores: Float32Array, labels: number[], K: number): number {
+    let sum = 0;
+    labels.forEach((y, b) => {
+      const row = Array.from(scores.slice(b * K, b * K + K));
+      const mx = Math.max(...row);
+      const lse = mx + Math.log(row.reduce((a, v) => a + Math.exp(v - mx), 0));
+      sum += lse - row[y];
+    });
+    return sum / labels.length;
+  }
+
+  async function firstStep(sequence: 'joint' | 'separate', lambda = 1): Promise<{ task: number; recon: number; inference: number; prompt: Float32Array }> {
+    const model = new BertModel(gpu, ckpt.weights);
+    const method = createPeft(gpu, model, { name: 'prompt', promptLength: 3, loraRank: 4, loraAlpha: 8, seed: 1 });
+    const trainer = new RaptTrainer(gpu, model, {
+      method,
+      head: 'mean',
+      numClasses: 2,
+      rapt: { plainTokens: 5, lambda, reconHidden: 8, sequence },
+      lr: 0.05,
+      seed: 1,
+      maxLength: 12,
+      special: { cls: tok.clsTokenId, sep: tok.sepTokenId, pad: tok.padTokenId, mask: tok.maskTokenId! }
+    });
+    const r = new SeededRandom(4);
+    const batch: TaskExample[] = Array.from({ length: 6 }, (_, i) => ({
+      text: Int32Array.from({ length: 3 + (i % 4) }, () => 5 + r.int(900)),
+      label: i % 2,
+      plain: { privatized: Int32Array.from({ length: 5 }, () => 5 + r.int(900)), original: Int32Array.from({ length: 5 }, () => 5 + r.int(900)) }
+    }));
+    const s = trainer.scores(batch);
+    const inference = crossEntropyOf(await s.readF32(), batch.map((e) => e.label), 2);
+    s.dispose();
+    const l = trainer.step(batch);
+    const task = (await l.task.readF32())[0];
+    const recon = (await l.recon!.readF32())[0];
+    for (const t of new Set([l.total, l.task, l.recon])) t?.dispose();
+    const prompt = await method.trainable[0].readF32();
+    trainer.dispose();
+    method.dispose();
+    model.dispose();
+    return { task, recon, inference, prompt };
+  }
+
+  it("'separate' trains the task on the inference layout; 'joint' (plain tokens in the text's sequence) does not", async () => {
+    const sep = await firstStep('separate');
+    // the task loss of the training step is the loss of the very inputs inference sees (float32 tolerance)
+    expect(Math.abs(sep.task - sep.inference)).toBeLessThan(1e-5);
+    expect(sep.recon).toBeGreaterThan(Math.log(1000) - 1); // untrained head: ≈ ln V
+    // the reconstruction gradient reaches the soft prompt through the plain tokens' own sequence
+    const taskOnly = await firstStep('separate', 0);
+    expect(taskOnly.prompt.some((v, i) => Math.abs(v - sep.prompt[i]) > 1e-7)).toBe(true);
+    const joint = await firstStep('joint');
+    // same initial parameters (same seeds), but the plain tokens are in the task's context
+    expect(Math.abs(joint.inference - sep.inference)).toBeLessThan(1e-6);
+    expect(Math.abs(joint.task - joint.inference)).toBeGreaterThan(1e-4);
   }, 120_000);
 });
 

@@ -196,6 +196,8 @@ describe('service training parameters', () => {
     expect(() => checkServiceParams({ ...params, task: SECRET }, 2)).toThrow(/unknown training parameter "task"/);
     expect(() => checkServiceParams({ ...params, [SECRET + ' is here']: 1 }, 2)).toThrow(/a key of 18 characters/);
     expect(() => checkServiceParams({ ...params, lr: 'fast' }, 2)).toThrow(/lr must be a finite number/);
+    expect(checkServiceParams({ ...params, plainSequence: 'separate' }, 2).plainSequence).toBe('separate');
+    expect(() => checkServiceParams({ ...params, plainSequence: 'after' }, 2)).toThrow(/plainSequence must be joint or separate/);
     expect(() => checkServiceParams({ ...params, rapt: false }, 2)).toThrow(/carries 2 plain tokens/);
     const { steps: _s, ...rest } = params;
     void _s;

@@ -17,6 +17,7 @@ export const TUNE_OPTIONS = {
   'plain-tokens': { type: 'string' },
   lambda: { type: 'string' },
   'recon-hidden': { type: 'string' },
+  'plain-sequence': { type: 'string' },
   'prompt-length': { type: 'string' },
   'prefix-hidden': { type: 'string' },
   'lora-rank': { type: 'string' },
@@ -58,6 +59,7 @@ export function tuneConfigFromArgs(a: Record<string, string | boolean | undefine
   const c: Record<string, unknown> = { model: a.model, task: a.task };
   if (a.method !== undefined) c.method = a.method;
   if (a.head !== undefined) c.head = a.head;
+  if (a['plain-sequence'] !== undefined) c.plainSequence = a['plain-sequence'];
   c.mechanism = a.mechanism ?? 'none';
   c.rapt = a.rapt === true;
   for (const [flag, field] of NUMERIC) {

@@ -66,6 +66,7 @@ export const TUNE_FIELD_RULES: Record<keyof TuneConfig, Rule> = {
   plainTokens: { kind: 'int', min: 0 },
   lambda: { kind: 'number', min: 0, exclusive: false },
   reconHidden: { kind: 'int', min: 1 },
+  plainSequence: { kind: 'enum', values: ['joint', 'separate'] },
   promptLength: { kind: 'int', min: 1 },
   prefixHidden: { kind: 'int', min: 1 },
   loraRank: { kind: 'int', min: 1 },

@@ -10,7 +10,7 @@ export class TuneConfigError extends Error {
 }
 
 export const TUNE_CONFIG_FIELDS: readonly (keyof TuneConfig)[] = [
-  'model', 'task', 'method', 'head', 'mechanism', 'eta', 'epsilon', 'rapt', 'plainTokens', 'lambda', 'reconHidden',
+  'model', 'task', 'method', 'head', 'mechanism', 'eta', 'epsilon', 'rapt', 'plainTokens', 'lambda', 'reconHidden', 'plainSequence',
   'promptLength', 'prefixHidden', 'loraRank', 'loraAlpha', 'steps', 'batchSize', 'lr', 'seed', 'maxLength', 'trainLimit', 'evalLimit'
 ];
 
@@ -51,6 +51,11 @@ export function completeTuneConfig(partial: Partial<TuneConfig>): TuneConfig {
   int(r, 'plainTokens', c.rapt ? 1 : 0);
   pos(r, 'lambda', true);
   int(r, 'reconHidden', 1);
+  if (c.plainSequence !== undefined) {
+    if (c.plainSequence !== 'joint' && c.plainSequence !== 'separate')
+      throw new TuneConfigError(`plainSequence must be joint or separate, got ${JSON.stringify(c.plainSequence)}`);
+    if (!c.rapt) throw new TuneConfigError('plainSequence (where the plain tokens go) is for RAPT runs (rapt: true)');
+  }
   int(r, 'promptLength', c.method === 'prompt' || c.method === 'prefix' ? 1 : 0);
   if (c.prefixHidden !== undefined) {
     int(r, 'prefixHidden', 1);

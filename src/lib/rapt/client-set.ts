@@ -66,7 +66,8 @@ export async function prepareTrainingSet(
   const budget = textBudget({
     maxPositions: inputs.maxPositions,
     promptPositions: promptPositionsOf(config),
-    plainTokens: withPlain ? config.plainTokens : 0,
+    // the plain tokens take room in the text's sequence only when they share it (plainSequence 'joint')
+    plainTokens: withPlain && config.plainSequence !== 'separate' ? config.plainTokens : 0,
     template: verbalizer?.templateIds,
     maxLength: config.maxLength
   });

@@ -8,6 +8,7 @@ export type PeftMethodName = 'prompt' | 'prefix' | 'lora' | 'full';
 export type TaskHeadName = 'cls' | 'mean' | 'verbalizer';
 /** 'none' = tuning on clean text (the no-privacy baseline). */
 export type TuneMechanism = MechanismName | 'none';
+export type PlainSequence = 'joint' | 'separate';
 
 export interface TuneConfig {
   /** 'builtin' or a Hugging Face BERT folder */
@@ -30,6 +31,14 @@ export interface TuneConfig {
   lambda: number;
   /** c: hidden size of the reconstruction head */
   reconHidden: number;
+  /**
+   * RAPT only: where the privatized plain tokens go through the encoder. 'joint' (the default when
+   * unset): before the text in the same sequence, [prompt; plain; text], in training only, so
+   * training inputs differ from inference inputs. 'separate': as their own sequence [prompt; plain]
+   * beside the text's [prompt; text], both through the same frozen encoder and PEFT parameters, so
+   * the task sees the inference layout. Optional and left out when unset (run keys unchanged).
+   */
+  plainSequence?: PlainSequence;
   /** soft prompt length (prompt tuning), prefix length (prefix tuning) */
   promptLength: number;
   /**

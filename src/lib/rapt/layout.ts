@@ -112,3 +112,32 @@ export function layoutBatch(examples: readonly TaskExample[], o: LayoutOptions, 
   });
   return { B, T, inputIds, attentionMask, clsPosition: o.promptPositions, plainStart: o.promptPositions + 1, maskPositions, textSpans };
 }
+
+/** RAPT's plain tokens as their own sequences (plainSequence 'separate'): [soft prompt P] [CLS] plain₁ … plain_m [SEP]. */
+export interface LaidOutPlainBatch {
+  B: number;
+  T: number;
+  inputIds: Int32Array;
+  attentionMask: Uint8Array[];
+  /** index in the encoder output of the first plain token; m rows follow */
+  plainStart: number;
+}
+
+export function layoutPlainBatch(examples: readonly TaskExample[], m: number, promptPositions: number, maxPositions: number, sp: SpecialIds): LaidOutPlainBatch {
+  if (examples.length === 0) throw new Error('layoutPlainBatch: empty batch');
+  if (!(m >= 1)) throw new Error(`layoutPlainBatch: need at least one plain token, got ${m}`);
+  const T = m + 2;
+  if (promptPositions + T > maxPositions)
+    throw new Error(`no room for the plain tokens: ${promptPositions} prompt + ${m} plain tokens + 2 specials exceed ${maxPositions} positions`);
+  const B = examples.length;
+  const inputIds = new Int32Array(B * T);
+  for (const [b, ex] of examples.entries()) {
+    if (!ex.plain || ex.plain.privatized.length !== m || ex.plain.original.length !== m)
+      throw new Error(`layoutPlainBatch: example ${b} needs ${m} plain tokens (privatized and original), has ${ex.plain?.privatized.length ?? 0}`);
+    inputIds[b * T] = sp.cls;
+    inputIds.set(ex.plain.privatized, b * T + 1);
+    inputIds[b * T + m + 1] = sp.sep;
+  }
+  const attentionMask = examples.map(() => new Uint8Array(T).fill(1));
+  return { B, T, inputIds, attentionMask, plainStart: promptPositions + 1 };
+}

@@ -8,15 +8,15 @@ import { completeTuneConfig, TuneConfigError } from './check-config';
 /** The part of a TuneConfig the service needs (no model, task or mechanism: those are the client's). */
 export type ServiceTuneParams = Pick<
   TuneConfig,
-  'method' | 'head' | 'rapt' | 'lambda' | 'reconHidden' | 'promptLength' | 'prefixHidden' | 'loraRank' | 'loraAlpha' | 'steps' | 'batchSize' | 'lr' | 'seed' | 'maxLength'
+  'method' | 'head' | 'rapt' | 'lambda' | 'reconHidden' | 'plainSequence' | 'promptLength' | 'prefixHidden' | 'loraRank' | 'loraAlpha' | 'steps' | 'batchSize' | 'lr' | 'seed' | 'maxLength'
 >;
 
 export const SERVICE_PARAM_FIELDS: readonly (keyof ServiceTuneParams)[] = [
-  'method', 'head', 'rapt', 'lambda', 'reconHidden', 'promptLength', 'prefixHidden', 'loraRank', 'loraAlpha', 'steps', 'batchSize', 'lr', 'seed', 'maxLength'
+  'method', 'head', 'rapt', 'lambda', 'reconHidden', 'plainSequence', 'promptLength', 'prefixHidden', 'loraRank', 'loraAlpha', 'steps', 'batchSize', 'lr', 'seed', 'maxLength'
 ];
 
 /** Fields that may be absent (unset optional TuneConfig fields). */
-const OPTIONAL_PARAMS: readonly (keyof ServiceTuneParams)[] = ['prefixHidden'];
+const OPTIONAL_PARAMS: readonly (keyof ServiceTuneParams)[] = ['prefixHidden', 'plainSequence'];
 
 export function serviceParamsOf(config: TuneConfig): ServiceTuneParams {
   return Object.fromEntries(SERVICE_PARAM_FIELDS.filter((k) => config[k] !== undefined).map((k) => [k, config[k]])) as unknown as ServiceTuneParams;

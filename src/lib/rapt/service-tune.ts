@@ -97,7 +97,9 @@ export async function trainOnSet(set: PrivatizedTrainingSet, params: ServiceTune
       numClasses,
       labelWordIds: set.verbalizer?.labelWords,
       template: set.verbalizer?.template,
-      rapt: params.rapt ? { plainTokens: set.plainTokens, lambda: params.lambda, reconHidden: params.reconHidden } : null,
+      rapt: params.rapt
+        ? { plainTokens: set.plainTokens, lambda: params.lambda, reconHidden: params.reconHidden, ...(params.plainSequence ? { sequence: params.plainSequence } : {}) }
+        : null,
       lr: params.lr,
       seed: params.seed,
       maxLength: params.maxLength,
@@ -179,7 +181,7 @@ export async function trainOnSet(set: PrivatizedTrainingSet, params: ServiceTune
       const batch = nextBatch();
       pending.push(trainer.step(batch));
       step++;
-      trainTokens += batch.reduce((n, e) => n + Math.min(e.text.length, budget) + 2 + (e.plain ? e.plain.privatized.length + 1 : 0), 0);
+      trainTokens += batch.reduce((n, e) => n + Math.min(e.text.length, budget) + 2 + (e.plain ? e.plain.privatized.length + (params.plainSequence === 'separate' ? 2 : 1) : 0), 0);
       let stop = hooks.shouldStop?.() ?? false;
       const pause = !stop && step < params.steps && (hooks.isPaused?.() ?? false);
       if (step % readEvery === 0 || step === params.steps || stop || pause) await flush();

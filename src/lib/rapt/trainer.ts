@@ -14,8 +14,8 @@ import { ClassificationHead } from '../model/heads/classification-head';
 import { ReconstructionHead } from '../model/heads/reconstruction-head';
 import type { PeftMethod } from '../peft/method';
 import { SeededRandom } from '../util/seeded-random';
-import type { TaskHeadName } from './config';
-import { layoutBatch, textBudget, type LaidOutBatch, type LayoutOptions, type SpecialIds, type TaskExample } from './layout';
+import type { PlainSequence, TaskHeadName } from './config';
+import { layoutBatch, layoutPlainBatch, textBudget, type LaidOutBatch, type LayoutOptions, type SpecialIds, type TaskExample } from './layout';
 
 export interface RaptTrainerOptions {
   method: PeftMethod;
@@ -25,8 +25,8 @@ export interface RaptTrainerOptions {
   labelWordIds?: Int32Array;
   /** verbalizer: template ids with one [MASK] */
   template?: Int32Array;
-  /** RAPT reconstruction (null = plain tuning) */
-  rapt: { plainTokens: number; lambda: number; reconHidden: number } | null;
+  /** RAPT reconstruction (null = plain tuning); sequence: where the plain tokens go (config.ts, plainSequence) */
+  rapt: { plainTokens: number; lambda: number; reconHidden: number; sequence?: PlainSequence } | null;
   lr: number;
   seed: number;
   maxLength: number;
@@ -80,12 +80,17 @@ export class RaptTrainer {
     });
   }
 
-  /** Layout options for training (plain tokens on) or inference (off). */
+  /** Plain tokens share the text's sequence (RAPT 'joint', the paper's layout). */
+  private get jointPlain(): boolean {
+    return this.reconHead !== null && (this.opts.rapt!.sequence ?? 'joint') === 'joint';
+  }
+
+  /** Layout options for training (plain tokens on, when they share the text's sequence) or inference (off). */
   layout(training: boolean): LayoutOptions {
     return {
       maxPositions: this.model.config.max_position_embeddings,
       promptPositions: this.opts.method.promptPositions,
-      plainTokens: training && this.reconHead ? this.opts.rapt!.plainTokens : 0,
+      plainTokens: training && this.jointPlain ? this.opts.rapt!.plainTokens : 0,
       template: this.opts.head === 'verbalizer' ? this.opts.template : undefined,
       maxLength: this.opts.maxLength
     };
@@ -101,7 +106,7 @@ export class RaptTrainer {
     return this.optimizer.params.reduce((n, t) => n + t.size, 0);
   }
 
-  private encode(lb: LaidOutBatch): Tensor {
+  private encode(lb: Pick<LaidOutBatch, 'B' | 'T' | 'inputIds' | 'attentionMask'>): Tensor {
     const ids = tensorFrom(this.gpu, lb.inputIds, [lb.B, lb.T], 'input_ids');
     const { hidden } = this.model.forward({ inputIds: ids, attentionMask: lb.attentionMask, prompt: this.opts.method.prompt, hooks: this.opts.method.hooks });
     return hidden;
@@ -131,7 +136,12 @@ export class RaptTrainer {
         if (!this.reconHead) return task;
         const m = this.opts.rapt!.plainTokens;
         const C = hidden.dim(2);
-        const states = reshapeMove(sliceSeq(hidden, lb.plainStart, m, 'plain_states'), [lb.B * m, C]);
+        // 'separate': the plain tokens run through the encoder (same prompt / hooks) as their own rows
+        const pb = this.jointPlain
+          ? null
+          : layoutPlainBatch(examples, m, this.opts.method.promptPositions, this.model.config.max_position_embeddings, this.opts.special);
+        const plainHidden = pb ? this.encode(pb) : hidden;
+        const states = reshapeMove(sliceSeq(plainHidden, pb ? pb.plainStart : lb.plainStart, m, 'plain_states'), [lb.B * m, C]);
         const targets = new Int32Array(lb.B * m);
         examples.forEach((e, b) => targets.set(e.plain!.original, b * m));
         recon = crossEntropy(this.reconHead.logits(states), tensorFrom(this.gpu, targets, [lb.B * m], 'plain_targets'), 'recon_loss');
