@@ -16,7 +16,6 @@ import {
   expandAttacks,
   expandSweep,
   frontierChartSpec,
-  frontierCurves,
   frontierFile,
   lineChartSvg,
   MemoryStore,
@@ -258,17 +257,21 @@ describe('sweep attacks: summary and charts', () => {
     const ag = summarizeAttacks(attacks);
     const label = ag.find((g) => g.task === 'spam')!.label;
     expect(label).toBe('inversion-nn on spam');
-    const curves = frontierCurves(tg, ag, label);
-    expect(curves.map((c) => c.label)).toEqual(['prompt', 'prompt + RAPT (m=16, λ=1)']);
-    for (const c of curves) expect(c.points.map((p) => p.tune.budgetLabel)).toEqual(['none (clean)', 'd_χ η=80', 'd_χ η=160']);
-    const spec = frontierChartSpec(tg, ag, label);
+    const tuneRows = tunes.map((r) => ({ ...r, key: runKey(r.config) }));
+    const attackRows = attacks.map((r) => ({ ...r, key: runKey(r.config) }));
+    const spec = frontierChartSpec(tuneRows, attackRows, label);
+    expect(spec.series.map((c) => c.label)).toEqual(['prompt', 'prompt + RAPT (m=16, λ=1)']);
+    // most private budget first, clean text last (as on the Frontier page)
+    for (const c of spec.series) expect(c.points.map((p) => p.note)).toEqual(['η=80', 'η=160', 'clean']);
     const p80 = spec.series[0].points.find((p) => p.note === 'η=80')!;
     expect(p80.x).toBeCloseTo(50, 9);
     expect(p80.xErr).toBeCloseTo(100 * Math.sqrt(0.0008), 9); // ±0.02 around 0.5
     expect(p80.y).toBeCloseTo(70, 9);
     expect(p80.err).toBeCloseTo(100 * Math.sqrt(0.0002), 9);
     expect(spec.series[1].points.find((p) => p.note === 'clean')!.y).toBeCloseTo(75, 9);
-    expect(spec.baselines).toEqual([{ label: 'majority class (task accuracy)', y: 60, color: '#888888', style: 'dotted' }]);
+    expect(spec.baselines).toHaveLength(1);
+    expect(spec.baselines[0]).toMatchObject({ label: 'majority class (task accuracy)', color: '#888888', style: 'dotted' });
+    expect(spec.baselines[0].y).toBeCloseTo(60, 9);
     const svg = lineChartSvg(spec);
     checkXml(svg);
     expect(svg.match(/class="error-bar x-error-bar"/g)).toHaveLength(6);

@@ -6,20 +6,17 @@
 //                           against that attack's success (%), one curve per method (prompt,
 //                           prompt + RAPT, …) through every budget of the sweep, clean included,
 //                           each point labelled with its budget; error bars ± std on both axes.
-// Tuning groups and attack groups join on (model, task, mechanism, budget value). Browser-safe.
+// The frontier joins tuning and attack runs per seed with frontier.ts, as the Frontier page does.
+// Browser-safe.
 
-import { BUDGET_SYMBOL, labelContext, MECHANISM_NAMES, variantLabel, type BudgetInfo } from './labels';
-import { runKey } from './run-key';
+import { BUDGET_SYMBOL, MECHANISM_NAMES, type BudgetInfo } from './labels';
 import type { SummaryGroup } from './summary';
-import type { AttackGroup } from './attack-summary';
+import { attackLabel, type AttackGroup } from './attack-summary';
 import type { ChartBaseline, ChartSeries, LineChartSpec } from './svg-chart';
-import type { TuneConfig } from '../rapt/config';
+import { buildFrontier } from './frontier';
+import type { AttackRow, TuneRow } from './runs-log';
 
 const pct = (v: number | null) => (v === null ? null : v * 100);
-
-function budgetKey(model: string, task: string, b: BudgetInfo): string {
-  return `${model}\u0000${task}\u0000${b.mechanism}\u0000${b.value ?? ''}`;
-}
 
 /** "η=80", "clean". */
 export function shortBudget(b: BudgetInfo): string {
@@ -81,53 +78,31 @@ export function frontierAttacks(tune: readonly SummaryGroup[], attacks: readonly
   return [...new Set(attacks.filter((a) => tasks.has(`${a.config.model}\u0000${a.task}`)).map((a) => a.label))];
 }
 
-export interface FrontierPoint {
-  /** the tuning group and the attack group joined */
-  tune: SummaryGroup;
-  attack: AttackGroup;
-}
-
-export interface FrontierCurve {
-  /** the method without its privacy setting: "prompt", "prompt + RAPT (m=16, λ=1)" */
-  label: string;
-  points: FrontierPoint[];
-}
-
-/** Join tuning groups with one attack's groups at the same model, task and budget; one curve per method. */
-export function frontierCurves(tune: readonly SummaryGroup[], attacks: readonly AttackGroup[], attack: string): FrontierCurve[] {
-  const byBudget = new Map<string, AttackGroup>();
-  for (const a of attacks) if (a.label === attack) byBudget.set(budgetKey(a.config.model, a.task, a.budget), a);
-  const ctx = labelContext(tune.map((g) => ({ ...g.config, seed: 0 }) as TuneConfig));
-  const curves = new Map<string, FrontierCurve>();
-  for (const g of tune) {
-    const a = byBudget.get(budgetKey(g.config.model, g.config.task, g.budget));
-    if (!a) continue;
-    const { mechanism: _m, eta: _e, epsilon: _p, ...method } = g.config;
-    const k = runKey(method);
-    let c = curves.get(k);
-    if (!c) curves.set(k, (c = { label: variantLabel({ ...g.config, seed: 0 } as TuneConfig, ctx, { privacy: false }), points: [] }));
-    c.points.push({ tune: g, attack: a });
-  }
-  return [...curves.values()];
-}
-
-/** frontier-<attack>.svg: task accuracy (privatized test inputs) against the attack's success. */
-export function frontierChartSpec(tune: readonly SummaryGroup[], attacks: readonly AttackGroup[], attack: string, opts: { title?: string } = {}): LineChartSpec {
-  const curves = frontierCurves(tune, attacks, attack);
-  const series: ChartSeries[] = curves.map((c) => ({
-    label: c.label,
-    points: c.points.map(({ tune: t, attack: a }) => ({
-      x: a.stats.success.mean * 100,
-      xErr: pct(a.stats.success.std),
-      y: t.stats.test_privatized_accuracy.mean * 100,
-      err: pct(t.stats.test_privatized_accuracy.std),
-      note: shortBudget(t.budget)
-    }))
-  }));
+/**
+ * frontier-<attack>.svg: task accuracy (privatized test inputs) against the success of the attack
+ * labelled `attack` (an attackLabel with its task). The join is the Frontier page's (frontier.ts,
+ * per seed on model, task, budget and seed), so the CLI's chart and the page agree point by point.
+ */
+export function frontierChartSpec(tuneRows: readonly TuneRow[], attackRows: readonly AttackRow[], attack: string, opts: { title?: string } = {}): LineChartSpec {
+  // (a fresh config object: frontier.ts reads rows of any origin, typed with an open config)
+  const rows = attackRows.filter((a) => attackLabel(a.config, true) === attack).map((a) => ({ ...a, config: { ...a.config } }));
+  const name = rows[0]?.config.attack ?? attack;
+  const frontier = buildFrontier(tuneRows, rows, { x: { kind: 'attack', attack: name }, y: 'test_privatized_accuracy' });
+  const series: ChartSeries[] = frontier.curves
+    .filter((c) => c.points.length > 0)
+    .map((c) => ({
+      label: c.label,
+      points: c.points.map((p) => ({
+        x: p.x.mean * 100,
+        xErr: pct(p.x.std),
+        y: p.y.mean * 100,
+        err: pct(p.y.std),
+        note: shortBudget(p.budget)
+      }))
+    }));
   const baselines: ChartBaseline[] = [];
-  const majority = tune.map((g) => g.stats.majority_accuracy).find((s) => s && s.n > 0);
-  const tasks = new Set(tune.map((g) => `${g.config.task}\u0000${g.config.evalLimit}`));
-  if (tasks.size === 1 && majority) baselines.push({ label: 'majority class (task accuracy)', y: majority.mean * 100, color: '#888888', style: 'dotted' });
+  const tasks = new Set(tuneRows.map((r) => `${r.config.task}\u0000${r.config.evalLimit}`));
+  if (tasks.size === 1 && frontier.majority !== null) baselines.push({ label: 'majority class (task accuracy)', y: frontier.majority * 100, color: '#888888', style: 'dotted' });
   return {
     title: opts.title,
     subtitle: 'one point per budget (labelled), mean ± sample std over seeds on both axes; up and to the left is better',

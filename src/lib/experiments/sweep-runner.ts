@@ -213,7 +213,7 @@ export async function runSweep(opts: RunSweepOptions): Promise<SweepOutcome> {
     written.push(ATTACKS_CSV, ATTACKS_SVG);
     for (const a of frontierAttacks(groups, attackGroups)) {
       const f = frontierFile(a);
-      await store.write(f, lineChartSvg(frontierChartSpec(groups, attackGroups, a, { title: opts.title ? `${opts.title}: task accuracy vs ${a} success` : undefined })));
+      await store.write(f, lineChartSvg(frontierChartSpec(results, attackResults, a, { title: opts.title ? `${opts.title}: task accuracy vs ${a} success` : undefined })));
       written.push(f);
     }
   }
