@@ -1,5 +1,6 @@
 // The datasets the user imported on the Models / Data page, kept in IndexedDB (store "datasets")
-// by name, with the options they were imported with and their validation report. Browser only.
+// by name, with the options they were imported with and their validation report. The Train page
+// lists them and reads the one it trains on. Browser only.
 
 import { importStore } from './idb-store';
 import type { Dataset } from '$lib/data/types';
@@ -28,4 +29,9 @@ export async function saveImportedDataset(d: StoredDataset): Promise<void> {
 
 export async function deleteImportedDataset(name: string): Promise<void> {
   await store.delete(name);
+}
+
+/** The imported dataset `name`, or undefined when this browser has none of that name. */
+export async function getImportedDataset(name: string): Promise<StoredDataset | undefined> {
+  return store.get(name);
 }

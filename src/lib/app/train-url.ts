@@ -11,11 +11,12 @@ import { promptPositionsOf, textBudget } from '../rapt/layout';
 import type { PeftMethodName, TaskHeadName, TuneConfig } from '../rapt/config';
 import type { MechanismName, MechanismSpec } from '../privacy/types';
 import { DEFAULT_BUDGET } from './privacy-settings';
+import { CLEAN_TEST_IMPORTED, importedNameOf, missingImportedMessage } from './dataset-ref';
 
 export interface TrainForm {
   /** a model name from static/models/index.json */
   model: string;
-  /** a built-in dataset name from static/data/index.json */
+  /** a built-in dataset name from static/data/index.json, or "imported:<name>" for one imported on Models / Data (./dataset-ref.ts) */
   task: string;
   method: PeftMethodName;
   head: TaskHeadName;
@@ -37,7 +38,7 @@ export interface TrainForm {
   maxLength: number;
   trainLimit: number;
   evalLimit: number;
-  /** also score the unprivatized test split (sends it to the service: public built-in data only) */
+  /** also score the unprivatized test split (sends it to the service: public built-in data only, never with an imported dataset) */
   cleanTest: boolean;
 }
 
@@ -118,9 +119,14 @@ export interface ParsedTrainQuery {
 
 /**
  * The form a query string describes. Bad or unknown parameters are reported and replaced by the
- * default; `models` and `tasks` are the names the site offers (unknown ones are refused).
+ * default; `models` and `tasks` are the names the site offers, `imported` the names of the
+ * datasets imported in this browser (unknown ones are refused, a missing imported one with a
+ * message saying where it went). An imported dataset turns the clean test split off.
  */
-export function parseTrainQuery(query: string | URLSearchParams, opts: { models?: readonly string[]; tasks?: readonly string[] } = {}): ParsedTrainQuery {
+export function parseTrainQuery(
+  query: string | URLSearchParams,
+  opts: { models?: readonly string[]; tasks?: readonly string[]; imported?: readonly string[] } = {}
+): ParsedTrainQuery {
   const params = typeof query === 'string' ? new URLSearchParams(query) : query;
   const form: TrainForm = { ...TRAIN_DEFAULTS };
   const errors: string[] = [];
@@ -141,7 +147,12 @@ export function parseTrainQuery(query: string | URLSearchParams, opts: { models?
   };
   if (opts.models) choice('model', opts.models, 'a model of this site');
   else if (get('model')) form.model = get('model')!;
-  if (opts.tasks) choice('task', opts.tasks, 'a built-in dataset');
+  const importedName = importedNameOf(get('task') ?? '');
+  if (importedName !== null) {
+    if (importedName === '') errors.push(`task: "imported:" names no dataset; using ${form.task}`);
+    else if (!opts.imported || opts.imported.includes(importedName)) form.task = get('task')!;
+    else errors.push(`task: ${missingImportedMessage(importedName)}; using ${form.task}`);
+  } else if (opts.tasks) choice('task', opts.tasks, 'a built-in dataset');
   else if (get('task')) form.task = get('task')!;
   choice('method', METHODS, 'a PEFT method');
   choice('head', HEADS, 'a task head');
@@ -173,6 +184,10 @@ export function parseTrainQuery(query: string | URLSearchParams, opts: { models?
     const v = parseValue(kind, raw);
     if (typeof v === 'string') errors.push(`${k}: ${quote(raw)}: ${v}; using ${String(form[k])}`);
     else (form as unknown as Record<string, unknown>)[k] = v;
+  }
+  if (form.cleanTest && importedNameOf(form.task) !== null) {
+    errors.push(`cleanTest: ${CLEAN_TEST_IMPORTED}; off`);
+    form.cleanTest = false;
   }
   // Cross-field checks (the same as `rapt tune`): a failure falls back to the defaults for safety.
   try {
@@ -247,7 +262,8 @@ export function draftOf(form: TrainForm): TrainDraft {
 }
 
 /**
- * The form a draft describes, or the first problem with it: a number missing, a budget or noise
+ * The form a draft describes (the clean test split off for an imported dataset, whatever the
+ * draft's box says), or the first problem with it: a number missing, a budget or noise
  * seed that is not a number, a value `rapt tune` would refuse, or (with the loaded model's
  * `maxPositions`) a layout that leaves no room for text.
  */
@@ -267,7 +283,9 @@ export function formOfDraft(draft: TrainDraft, opts: { maxPositions?: number } =
     noiseSeed = Number(ns);
     if (!Number.isSafeInteger(noiseSeed) || noiseSeed < 0) return { error: `the noise seed must be a whole number ≥ 0, or empty for fresh noise; got ${quote(ns)}` };
   }
-  const form: TrainForm = { ...draft, ...numbers, budget: Number(b), noiseSeed };
+  // the clean test split never goes with an imported dataset (the draft keeps the box for the built-in ones)
+  const cleanTest = draft.cleanTest && importedNameOf(draft.task) === null;
+  const form: TrainForm = { ...draft, ...numbers, budget: Number(b), noiseSeed, cleanTest };
   try {
     const c = completeTuneConfig(tuneConfigOf(form));
     if (opts.maxPositions !== undefined)

@@ -6,6 +6,7 @@ import type { BoundaryLogExport } from './log';
 import type { PrivatizedTrainingSet } from './training-set';
 import type { TuneConfig } from '../rapt/config';
 import type { ClientSetSummary } from '../rapt/client-set';
+import type { Dataset } from '../data/types';
 
 export interface BoundaryFailure {
   /** 'input': the user's text or spec; 'boundary': a message the service refused; 'model': loading; 'internal': anything else */
@@ -38,11 +39,16 @@ export interface ClientModelInfo {
 export interface PrepareTrainingRequest {
   /** the site's data folder (static/data/), resolved by the page */
   dataUrl: string;
-  /** the whole run's configuration (task names a built-in dataset; mechanism must not be none) */
+  /**
+   * the dataset the user imported (raw examples, read by the page from this browser's IndexedDB):
+   * when given, it is split here (../data/imported-split.ts) and used instead of fetching config.task
+   */
+  imported?: Dataset;
+  /** the whole run's configuration (task names a built-in dataset, or the imported one; mechanism must not be none) */
   config: TuneConfig;
   /** the privatizer: config's mechanism and budget, and a seed only when the user gave one (NOT PRIVATE) */
   spec: MechanismSpec;
-  /** also send the test split unprivatized (public built-in data only), for the clean reference metric */
+  /** also send the test split unprivatized (public built-in data only: refused with `imported`), for the clean reference metric */
   includeCleanTest: boolean;
 }
 
@@ -68,7 +74,7 @@ export interface ClientWorkerApi {
   /** The embedding neighbourhood of one token id under a mechanism, with N_w/S_w (client-only: the id came from the user's text). */
   neighbourhood(id: number, spec: MechanismSpec, req?: NeighbourhoodRequest): Promise<BoundaryOutcome<TokenNeighbourhood>>;
   /**
-   * Fetch a built-in dataset, draw the run's subsets, tokenize and privatize them (text and RAPT's
+   * Fetch a built-in dataset (or split the imported one handed over), draw the run's subsets, tokenize and privatize them (text and RAPT's
    * plain tokens) with the loaded table: a PrivatizedTrainingSet for the service, a summary for the page.
    */
   prepareTraining(request: PrepareTrainingRequest): Promise<BoundaryOutcome<PreparedTraining>>;

@@ -1,12 +1,12 @@
 // Loading a task for tuning in Node (CLI, sweeps): a built-in dataset by name (static/data,
 // files checked against the index's sha256), or the user's TSV/CSV/JSONL file with a seeded
-// 80/10/10 split stratified by label.
+// 80/10/10 split stratified by label (imported-split.ts, shared with the browser's imported datasets).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { findBuiltin, loadBuiltin, parseBuiltinIndex, splitFile, verifyBuiltinFile } from './builtin';
 import { formatFromFileName, importDataset } from './import';
-import { splitDataset } from './splits';
+import { IMPORT_SPLIT_SEED, splitImported } from './imported-split';
 import { SPLIT_NAMES, type SplitDataset, type SplitName } from './types';
 
 export interface TaskFileOptions {
@@ -46,5 +46,5 @@ export async function loadTaskNode(root: string, task: string, o: TaskFileOption
       attributeColumns: o.attributeColumns
     }
   );
-  return splitDataset(ds, { seed: o.splitSeed ?? 13 });
+  return splitImported(ds, o.splitSeed ?? IMPORT_SPLIT_SEED);
 }

@@ -10,7 +10,8 @@
 // questions about one of the user's tokens (its embedding neighbourhood, N_w/S_w) here too,
 // because the token id came from the user's text.
 // For the Train page it also prepares a whole tuning run's data (prepareTraining): it fetches a
-// built-in dataset, tokenizes and privatizes its examples and RAPT's plain tokens
+// built-in dataset (or splits the one the user imported, which the page hands over: the same
+// split as `rapt tune` on a file), tokenizes and privatizes its examples and RAPT's plain tokens
 // (../rapt/client-set.ts), and returns a PrivatizedTrainingSet (ids and class indices only).
 // The page hands the batch or set to the service worker and keeps the details for its own
 // display; nothing in this worker talks to the service.
@@ -33,7 +34,9 @@ import type { BoundaryFailure, BoundaryOutcome, ClientModelInfo, ClientWorkerApi
 import type { MechanismSpec } from '../privacy/types';
 import { fetchBuiltinDataset } from '../data/fetch-builtin';
 import { BuiltinDataError } from '../data/builtin';
-import type { SplitDataset } from '../data/types';
+import type { Dataset, SplitDataset } from '../data/types';
+import { ImportedSplitError, splitImported } from '../data/imported-split';
+import { CLEAN_TEST_IMPORTED } from '../app/dataset-ref';
 import { completeTuneConfig, TuneConfigError } from '../rapt/check-config';
 import { prepareTrainingSet } from '../rapt/client-set';
 
@@ -48,7 +51,7 @@ const datasets = new Map<string, SplitDataset>();
 function failure(e: unknown, fallback: BoundaryFailure['kind'] = 'internal'): { ok: false; error: BoundaryFailure } {
   const err = e as Error;
   const kind: BoundaryFailure['kind'] =
-    e instanceof PrivatizeInputError || e instanceof MechanismSpecError || e instanceof TuneConfigError
+    e instanceof PrivatizeInputError || e instanceof MechanismSpecError || e instanceof TuneConfigError || e instanceof ImportedSplitError
       ? 'input'
       : e instanceof BoundaryError
         ? 'boundary'
@@ -175,6 +178,16 @@ async function neighbourhood(id: number, spec: MechanismSpec, req?: Neighbourhoo
   }
 }
 
+/** An imported dataset as the page handed it over: the shape the split and the tokenizer read. */
+function checkImported(d: unknown): Dataset {
+  const x = d as Partial<Dataset> | null;
+  if (typeof x !== 'object' || x === null || typeof x.name !== 'string' || !Array.isArray(x.examples) || !Array.isArray(x.labels) || !Array.isArray(x.attributes))
+    throw new ImportedSplitError('the imported dataset must be { name, examples, labels, attributes } as the Models / Data page keeps it');
+  if (x.examples.some((e) => typeof e?.text !== 'string' || typeof e?.label !== 'string' || typeof e?.attrs !== 'object' || e.attrs === null))
+    throw new ImportedSplitError(`imported dataset "${x.name}": every example needs a text, a label and attrs; re-import it on Models / Data`);
+  return x as Dataset;
+}
+
 async function prepareTraining(request: PrepareTrainingRequest): Promise<BoundaryOutcome<PreparedTraining>> {
   if (lost) return { ok: false, error: { kind: 'gpu', message: `the client worker's GPU device was lost (${lost}): call init again` } };
   if (!client) return { ok: false, error: { kind: 'input', message: 'no model loaded in the client worker yet: call init(modelUrl) first' } };
@@ -184,11 +197,15 @@ async function prepareTraining(request: PrepareTrainingRequest): Promise<Boundar
     const config = completeTuneConfig(request.config);
     if (config.mechanism === 'none')
       throw new TuneConfigError('mechanism none (clean text) cannot cross to the service: the service accepts privatized training sets only');
-    const key = `${request.dataUrl}\n${config.task}`;
-    let data = datasets.get(key);
-    if (!data) {
-      data = await fetchBuiltinDataset(request.dataUrl, config.task);
-      datasets.set(key, data);
+    let data: SplitDataset;
+    if (request.imported !== undefined) {
+      if (request.includeCleanTest === true) throw new TuneConfigError(CLEAN_TEST_IMPORTED);
+      data = splitImported(checkImported(request.imported));
+    } else {
+      const key = `${request.dataUrl}\n${config.task}`;
+      const cached = datasets.get(key) ?? (await fetchBuiltinDataset(request.dataUrl, config.task));
+      datasets.set(key, cached);
+      data = cached;
     }
     const prepared = await prepareTrainingSet(config, {
       gpu: c.gpu,
