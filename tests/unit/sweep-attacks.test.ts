@@ -270,8 +270,8 @@ describe('sweep attacks: summary and charts', () => {
     expect(p80.err).toBeCloseTo(100 * Math.sqrt(0.0002), 9);
     expect(spec.series[1].points.find((p) => p.note === 'clean')!.y).toBeCloseTo(75, 9);
     expect(spec.baselines).toHaveLength(1);
-    expect(spec.baselines[0]).toMatchObject({ label: 'majority class (task accuracy)', color: '#888888', style: 'dotted' });
-    expect(spec.baselines[0].y).toBeCloseTo(60, 9);
+    expect(spec.baselines![0]).toMatchObject({ label: 'majority class (task accuracy)', color: '#888888', style: 'dotted' });
+    expect(spec.baselines![0].y).toBeCloseTo(60, 9);
     const svg = lineChartSvg(spec);
     checkXml(svg);
     expect(svg.match(/class="error-bar x-error-bar"/g)).toHaveLength(6);
