@@ -36,6 +36,8 @@ test('a 2-point sweep on the built-in model that draws the frontier chart and ex
   await expect(page.getByTestId('sweep-rapt')).not.toBeChecked();
   await expect(page.getByTestId('sweep-prompt')).toBeChecked();
   await expect(page.getByTestId('sweep-attack')).toHaveValue('inversion-nn');
+  // the clean test split (unprivatized ids to the service) is opt-in
+  await expect(page.getByLabel('also score clean test inputs')).not.toBeChecked();
   await panel.locator('summary', { hasText: 'Sizes' }).focus();
   await page.keyboard.press('Enter');
   for (const [k, v] of Object.entries(SIZES)) await typeInto(page, `sweep-${k}`, v);

@@ -44,6 +44,11 @@ describe('planBrowserSweep', () => {
     expect(describePlan(plan)).toBe('4 tuning runs (2 budgets × 2 methods × 1 seed) and 2 inversion-nn attacks');
   });
 
+  it('sends the clean test split only when asked (it carries the unprivatized test texts as ids)', () => {
+    expect(planBrowserSweep(form()).includeCleanTest).toBe(false);
+    expect(planBrowserSweep(form({ cleanTest: true })).includeCleanTest).toBe(true);
+  });
+
   it('the e2e sweep: 2 budgets, prompt only, one seed', () => {
     const plan = planBrowserSweep(form({ rapt: false, budgets: '60 200' }));
     expect(plan.tunes).toHaveLength(2);

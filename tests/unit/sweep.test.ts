@@ -418,6 +418,13 @@ describe('summary', () => {
     expect(summarize([...rows, rows[2]])[2].seeds).toEqual([1, 2, 3]);
   });
 
+  it('a clean test split that was not sent (n = 0) is no value, not an accuracy of 0', () => {
+    const sent = result(rows[2].config, 0.8, { clean: 0.7 });
+    const notSent = { ...result({ ...rows[2].config, seed: 9 }, 0.8), metrics: { ...sent.metrics, test_clean: { accuracy: 0, macro_f1: 0, n: 0 } } };
+    expect(summarize([sent, notSent])[0].stats.test_clean_accuracy).toEqual({ mean: 0.7, std: null, n: 1 });
+    expect(summarize([notSent])[0].stats.test_clean_accuracy.n).toBe(0);
+  });
+
   it('labels name what varies: mechanism, c, and other fields in brackets', () => {
     const cs = [cfg({ mechanism: 'santext', epsilon: 1 }), cfg({ mechanism: 'custext', epsilon: 1, rapt: true, reconHidden: 32, lr: 0.001 }), cfg({ rapt: true })];
     const ctx = labelContext(cs);

@@ -28,6 +28,11 @@ export interface BrowserSweepForm {
   lambda: string;
   /** seeds, comma or space separated */
   seeds: string;
+  /**
+   * also send each run's test split unprivatized, for the clean reference accuracy (the texts' ids
+   * reach the service: only for public data such as the built-in datasets; off by default)
+   */
+  cleanTest: boolean;
   attack: AttackKind;
   steps: string;
   batchSize: string;
@@ -49,6 +54,7 @@ export const BROWSER_SWEEP_DEFAULTS: BrowserSweepForm = {
   plainTokens: '8',
   lambda: '1',
   seeds: '1',
+  cleanTest: false,
   attack: 'inversion-nn',
   steps: '10',
   batchSize: '8',
@@ -88,6 +94,8 @@ export interface BrowserSweepPlan {
   tunes: TuneConfig[];
   /** one attack per distinct (budget, seed), in the tuning order */
   attacks: AttackConfig[];
+  /** send the clean test split with each training set (form.cleanTest) */
+  includeCleanTest: boolean;
 }
 
 function quote(t: string): string {
@@ -173,7 +181,7 @@ export function planBrowserSweep(form: BrowserSweepForm): BrowserSweepPlan {
   const total = tunes.length + attacks.length;
   if (total > MAX_BROWSER_RUNS)
     throw new BrowserSweepError(`${tunes.length} tuning runs and ${attacks.length} attacks is ${total} runs; the browser panel runs at most ${MAX_BROWSER_RUNS} (use rapt sweep for more)`);
-  return { tunes, attacks };
+  return { tunes, attacks, includeCleanTest: form.cleanTest === true };
 }
 
 /** The plan in words: "4 tuning runs (2 budgets × 2 methods × 1 seed) and 2 inversion-nn attacks". */

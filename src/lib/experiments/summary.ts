@@ -20,7 +20,8 @@ export interface SummaryMetric {
 /** The metrics summarised, in column order. `inTable: false` ones appear only in the CSV. */
 export const SUMMARY_METRICS: readonly (SummaryMetric & { inTable: boolean })[] = [
   { id: 'test_privatized_accuracy', label: 'test acc (privatized)', get: (r) => r.metrics.test_privatized.accuracy, digits: 3, inTable: true },
-  { id: 'test_clean_accuracy', label: 'test acc (clean)', get: (r) => r.metrics.test_clean.accuracy, digits: 3, inTable: true },
+  // a clean test split that was not sent (n = 0: private data, or the browser's default) is no value, not 0
+  { id: 'test_clean_accuracy', label: 'test acc (clean)', get: (r) => (r.metrics.test_clean.n > 0 ? r.metrics.test_clean.accuracy : NaN), digits: 3, inTable: true },
   { id: 'test_privatized_macro_f1', label: 'macro-F1 (privatized)', get: (r) => r.metrics.test_privatized.macro_f1, digits: 3, inTable: true },
   { id: 'replaced_fraction', label: 'replaced', get: (r) => r.replaced_fraction, digits: 3, inTable: true },
   { id: 'wall_seconds', label: 'wall (s)', get: (r) => r.wall_seconds, digits: 1, inTable: true },
