@@ -7,6 +7,7 @@ import { UsageError, printJson } from '../runtime';
 import { ATTACK_KINDS } from '../../lib/attacks/threat-model';
 import { AttackConfigError, completeAttackConfig, type AttackConfig } from '../../lib/attacks/config';
 import { readSavedRunConfig } from '../../lib/rapt/saved-run-node';
+import { attackFieldsOfRun } from '../../lib/rapt/saved-run';
 
 export const ATTACK_OPTIONS = {
   kind: { type: 'string' },
@@ -64,8 +65,8 @@ export function attackConfigFromArgs(a: Record<string, string | boolean | undefi
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    fromRun = { model: rc.model, task: rc.task, mechanism: rc.mechanism, ...(rc.eta !== undefined ? { eta: rc.eta } : {}), ...(rc.epsilon !== undefined ? { epsilon: rc.epsilon } : {}) };
-    if (a.mechanism !== undefined) fromRun = { model: rc.model, task: rc.task };
+    const f = attackFieldsOfRun(rc);
+    fromRun = a.mechanism !== undefined ? { model: f.model, task: f.task } : { ...f };
   }
   const model = a.model ?? fromRun.model;
   const task = a.task ?? fromRun.task;

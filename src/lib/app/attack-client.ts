@@ -6,11 +6,11 @@
 import * as Comlink from 'comlink';
 import type { AttackConfig, AttackResult } from '../attacks/config';
 import type { AdapterSummary } from '../gpu/device';
-import type { AttackOutcome, AttackSources, AttackWorkerApi } from './attack-types';
+import type { AttackOutcome, AttackSources, AttackTunedRun, AttackWorkerApi } from './attack-types';
 
 export interface AttackWorker {
   init(): Promise<AttackOutcome<AdapterSummary>>;
-  run(config: AttackConfig, sources: AttackSources, onLog: (line: string) => void): Promise<AttackOutcome<AttackResult>>;
+  run(config: AttackConfig, sources: AttackSources, onLog: (line: string) => void, tuned?: AttackTunedRun): Promise<AttackOutcome<AttackResult>>;
   /** Stop the worker now: pending calls answer with `reason`. */
   terminate(reason?: string): void;
 }
@@ -44,7 +44,7 @@ export function startAttackWorker(): AttackWorker {
 
   return {
     init: () => call(() => remote.init()),
-    run: (config, sources, onLog) => call(() => remote.run(config, sources, Comlink.proxy(onLog))),
+    run: (config, sources, onLog, tuned) => call(() => remote.run(config, sources, Comlink.proxy(onLog), tuned)),
     terminate(reason = 'stopped') {
       stop(reason);
       if (terminated) return;

@@ -2,15 +2,22 @@
 // user), the small defaults a demo needs on SwiftShader, the attack configs a form asks for (one per
 // chosen attack kind, each checked by completeAttackConfig, so the page and `rapt attack` reject a
 // bad value with the same words), and the form's URL query (defaults omitted) so a shared link
-// reproduces the setup. Pure: no DOM, no GPU.
+// reproduces the setup. The target is the frozen built-in model or a saved Train run
+// (attack-target.ts); a run fixes model, task, mechanism and budget, as `rapt attack --run` does
+// (rapt/saved-run.ts). Pure: no DOM, no GPU.
 
 import { completeAttackConfig, type AttackConfig } from '../attacks/config';
+import type { TuneConfig } from '../rapt/config';
+import { attackFieldsOfRun } from '../rapt/saved-run';
+import { configRunOf, URL_RUN_PREFIX } from './attack-target';
 import { ATTACK_KINDS, type AttackKind } from '../attacks/threat-model';
 import { BUDGET_OF, isMechanismName } from '../boundary/spec';
 import type { MechanismName } from '../privacy/types';
 import { DEFAULT_BUDGET, DEFAULT_MECHANISM, budgetSymbol } from './privacy-settings';
 
 export interface AttackForm {
+  /** '' = the frozen built-in model; else the id of a saved Train run (runs-db.ts) */
+  target: string;
   kinds: AttackKind[];
   task: string;
   /** attribute attack: the column ('' = the dataset's first) */
@@ -57,6 +64,7 @@ export const DEMO_SIZES: Record<SizeField, number> = {
 };
 
 export const DEFAULT_FORM: AttackForm = {
+  target: '',
   kinds: ['inversion-nn'],
   task: 'spam',
   attribute: '',
@@ -79,18 +87,27 @@ function number(name: string, text: string): number {
 
 /**
  * One complete config per chosen attack kind, in ATTACK_KINDS order. `randomSeed` supplies the
- * seed when the form's is empty. Throws AttackFormError (or completeAttackConfig's
+ * seed when the form's is empty. With a run target, `run` is that saved run (its id and checked
+ * TuneConfig): model, task, mechanism and budget are the run's, the form's are not used, and a
+ * token attack is refused with the CLI's reason. Throws AttackFormError (or completeAttackConfig's
  * AttackConfigError) naming the field.
  */
-export function configsFromForm(form: AttackForm, randomSeed: () => number = () => 1): AttackConfig[] {
+export function configsFromForm(form: AttackForm, randomSeed: () => number = () => 1, run?: { id: string; config: TuneConfig }): AttackConfig[] {
   const kinds = ATTACK_KINDS.filter((k) => form.kinds.includes(k));
   if (kinds.length === 0) throw new AttackFormError('choose at least one attack');
-  if (!form.task) throw new AttackFormError('choose a task');
-  const base: Partial<AttackConfig> = { model: 'builtin', task: form.task };
-  if (form.privatize) {
-    base.mechanism = form.mechanism;
-    base[BUDGET_OF[form.mechanism]] = number(`${budgetSymbol(form.mechanism)} (${BUDGET_OF[form.mechanism]}, the ${form.mechanism} budget)`, form.budget);
-  } else base.mechanism = 'none';
+  let base: Partial<AttackConfig>;
+  if (form.target !== '') {
+    if (!run || run.id !== form.target) throw new AttackFormError(`the saved Train run ${form.target} is not loaded: pick a target again`);
+    // the run's model, task, mechanism and budget
+    base = { ...attackFieldsOfRun(run.config), run: configRunOf(run.id) };
+  } else {
+    if (!form.task) throw new AttackFormError('choose a task');
+    base = { model: 'builtin', task: form.task };
+    if (form.privatize) {
+      base.mechanism = form.mechanism;
+      base[BUDGET_OF[form.mechanism]] = number(`${budgetSymbol(form.mechanism)} (${BUDGET_OF[form.mechanism]}, the ${form.mechanism} budget)`, form.budget);
+    } else base.mechanism = 'none';
+  }
   base.seed = form.seed.trim() === '' ? randomSeed() : number('seed', form.seed);
   for (const k of SIZE_FIELDS) base[k] = number(k, form[k]);
   return kinds.map((attack) =>
@@ -102,6 +119,7 @@ export function configsFromForm(form: AttackForm, randomSeed: () => number = () 
 export function formToQuery(form: AttackForm): URLSearchParams {
   const q = new URLSearchParams();
   const kinds = ATTACK_KINDS.filter((k) => form.kinds.includes(k));
+  if (form.target !== '') q.set('target', URL_RUN_PREFIX + form.target);
   if (kinds.join(',') !== DEFAULT_FORM.kinds.join(',')) q.set('attack', kinds.join(','));
   if (form.task !== DEFAULT_FORM.task) q.set('task', form.task);
   if (form.attribute) q.set('attribute', form.attribute);
@@ -125,6 +143,8 @@ export function formFromQuery(q: URLSearchParams): AttackForm {
     const v = q.get(k);
     return v === null ? null : v.slice(0, cap);
   };
+  const target = str('target', 128);
+  if (target !== null && target.startsWith(URL_RUN_PREFIX) && target.length > URL_RUN_PREFIX.length) form.target = target.slice(URL_RUN_PREFIX.length);
   form.task = str('task') ?? form.task;
   form.attribute = str('attribute') ?? '';
   const m = q.get('mechanism');

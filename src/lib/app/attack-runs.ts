@@ -1,8 +1,9 @@
 // The Attack page's record of finished attack runs, minus the storage: what one stored run holds,
 // how a record read back from IndexedDB is checked, and the two exports — runs.jsonl (one
 // `{...AttackResult, kind: "attack", key}` per line, the format `rapt sweep` writes and
-// experiments/runs-log.ts reads, so the Frontier page and the sweep tooling can use these runs)
-// and a JSON document with a format name and version. Pure: no DOM, no IndexedDB, no GPU.
+// experiments/runs-log.ts reads, so the Frontier page and the sweep tooling can use these runs;
+// an attack on a saved Train run carries it as config.run = "browser:<id>" and the run's method
+// and budget in details) and a JSON document with a format name and version. Pure: no DOM, no IndexedDB, no GPU.
 
 import type { AttackResult } from '../attacks/config';
 import { ATTACK_KINDS } from '../attacks/threat-model';
@@ -18,6 +19,8 @@ export interface StoredAttackRun {
   /** runKey(result.config): the run's identity in runs.jsonl */
   key: string;
   result: AttackResult;
+  /** the saved Train run attacked, as the target picker named it (absent: the frozen built-in model; its id is result.config.run) */
+  target?: string;
 }
 
 export const ATTACK_RUNS_FORMAT = 'rapt-lab/attack-runs';
@@ -28,7 +31,8 @@ export interface AttackRunsExport {
   format: typeof ATTACK_RUNS_FORMAT;
   version: typeof ATTACK_RUNS_VERSION;
   exported_at: string;
-  runs: (AttackRow & { saved_at: string })[];
+  /** target: the saved Train run attacked, as the page named it (its id is config.run) */
+  runs: (AttackRow & { saved_at: string; target?: string })[];
 }
 
 /** A stored run for a result that just finished. `id` defaults to savedAt plus the key. */
@@ -50,6 +54,7 @@ export function isStoredAttackRun(v: unknown): v is StoredAttackRun {
   const r = v.result;
   if (!isObject(r) || r.kind !== 'attack' || !(ATTACK_KINDS as readonly unknown[]).includes(r.attack)) return false;
   if (!isObject(r.config) || !isRate(r.success) || !isRate(r.privacy)) return false;
+  if (v.target !== undefined && typeof v.target !== 'string') return false;
   const b = r.baseline;
   return isObject(b) && typeof b.name === 'string' && isRate(b.value) && isObject(r.details);
 }
@@ -80,12 +85,12 @@ export function toExportJson(runs: StoredAttackRun[], exportedAt: Date = new Dat
     exported_at: exportedAt.toISOString(),
     runs: sortRuns(runs)
       .reverse()
-      .map((r) => ({ ...attackRow(r), saved_at: r.savedAt }))
+      .map((r) => ({ ...attackRow(r), saved_at: r.savedAt, ...(r.target !== undefined ? { target: r.target } : {}) }))
   };
 }
 
 /** "dχ η = 100", "laplace ε = 200" or "no privatization" for a result's config. */
-export function budgetLabel(config: AttackResult['config']): string {
+export function budgetLabel(config: Pick<AttackResult['config'], 'mechanism' | 'eta' | 'epsilon'>): string {
   if (config.mechanism === 'none') return 'no privatization';
   if (config.eta !== undefined) return `${config.mechanism === 'dchi' ? 'dχ' : config.mechanism} η = ${config.eta}`;
   return `${config.mechanism} ε = ${config.epsilon}`;

@@ -196,10 +196,18 @@ export type TrainEventCallback = (e: TrainEvent) => void;
 export interface TrainOptions {
   /** steps between loss readbacks (1..100, default 10): smaller gives a smoother live chart, each readback waits for the GPU */
   readEvery?: number;
+  /**
+   * return the trained method's tensors (`state`, safetensors bytes as peft/state.ts writes them,
+   * taken when training ends, before evaluation): the Train page keeps them so the Attack page can
+   * attack the tuned model. They are the service's parameters, not the user's data.
+   */
+  keepState?: boolean;
 }
 
 /** What train() returns: the service's half of a TuneResult, and the BoundaryLog entry of the set. */
 export interface TrainOutput extends ServiceTuneOutput {
+  /** the trained method's tensors as safetensors bytes (only with TrainOptions.keepState) */
+  state?: Uint8Array<ArrayBuffer>;
   logSeq: number;
   /** wall-clock milliseconds of the whole call (boundary check, weights copy, training, evaluation) */
   ms: number;

@@ -1,11 +1,12 @@
 // A saved tuning run on disk (`rapt tune --save DIR`): DIR/run.json holds the TuneResult and
 // DIR/peft.safetensors the trained method's tensors (peft/state.ts). The folder checks before a
-// run is saved, and reading a saved run's config back (`rapt attack --run DIR`). Node only.
+// run is saved, and reading a saved run's config back (`rapt attack --run DIR`; the checks are
+// saved-run.ts's, shared with the Attack page's browser runs). Node only.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TuneConfig } from './config';
-import { completeTuneConfig, TuneConfigError } from './check-config';
+import { savedRunConfig } from './saved-run';
 
 export const RUN_RESULT_FILE = 'run.json';
 export const RUN_STATE_FILE = 'peft.safetensors';
@@ -28,13 +29,5 @@ export function readSavedRunConfig(dir: string): TuneConfig {
   } catch (e) {
     throw new Error(`${file} is not valid JSON: ${(e as Error).message}`);
   }
-  const config = (raw as { kind?: unknown; config?: unknown } | null)?.config;
-  if ((raw as { kind?: unknown } | null)?.kind !== 'tune' || typeof config !== 'object' || config === null)
-    throw new Error(`${file} is not a rapt tune result (kind "tune" with a config)`);
-  try {
-    return completeTuneConfig(config as Partial<TuneConfig>);
-  } catch (e) {
-    if (e instanceof TuneConfigError) throw new Error(`${file}: ${e.message}`);
-    throw e;
-  }
+  return savedRunConfig(raw, file);
 }

@@ -5,6 +5,9 @@
 // test texts with the chosen mechanism and budget, and the attacker, who sees only the privatized
 // ids and trains on the public train split (src/lib/attacks/run.ts, runAttackCore). The noise is
 // seeded from config.seed, so a run is a reproducible simulation, not a private one.
+// A saved Train run can be the target of the attribute attack (config.run = "browser:<id>"): the
+// page hands its TuneResult and trained tensors over, and runAttackCore reads that run's hidden
+// states, as `rapt attack --run DIR` does (the run's config checked by rapt/saved-run.ts).
 // One run at a time; the page stops a run by terminating this worker and starting a fresh one.
 
 import * as Comlink from 'comlink';
@@ -15,9 +18,11 @@ import { useViteShaderLoader } from '../gpu/shader-source-vite';
 import { AttackConfigError, completeAttackConfig, type AttackConfig, type AttackResult } from '../attacks/config';
 import { runAttackCore } from '../attacks/run';
 import type { SplitDataset } from '../data/types';
+import type { TuneConfig } from '../rapt/config';
 import { MechanismSpecError } from '../boundary/spec';
 import type { AdapterSummary } from '../gpu/device';
-import type { AttackError, AttackOutcome, AttackSources, AttackWorkerApi } from '../app/attack-types';
+import type { AttackError, AttackOutcome, AttackSources, AttackTunedRun, AttackWorkerApi } from '../app/attack-types';
+import { savedRunConfig } from '../rapt/saved-run';
 import { fetchBuiltinTask, fetchModel, trainFrequencies, type LoadedModel } from './attack-inputs';
 
 let gpu: GpuContext | null = null;
@@ -25,7 +30,7 @@ let model: LoadedModel | null = null;
 const datasets = new Map<string, SplitDataset>();
 const frequencies = new Map<string, Float64Array>();
 
-const MODEL_ERRORS = new Set(['SafetensorsError', 'BertConfigError', 'BertWeightsError', 'CheckpointFolderError', 'TokenizerError', 'ModelFetchError']);
+const MODEL_ERRORS = new Set(['SafetensorsError', 'BertConfigError', 'BertWeightsError', 'CheckpointFolderError', 'TokenizerError', 'ModelFetchError', 'PeftStateError']);
 
 function toError(e: unknown, fallback: AttackError['kind'] = 'internal'): AttackError {
   const err = e instanceof Error ? e : new Error(String(e));
@@ -69,7 +74,7 @@ async function init(): Promise<AttackOutcome<AdapterSummary>> {
 
 let busy = false;
 
-async function run(partial: AttackConfig, sources: AttackSources, onLog: (line: string) => void): Promise<AttackOutcome<AttackResult>> {
+async function run(partial: AttackConfig, sources: AttackSources, onLog: (line: string) => void, tunedRun?: AttackTunedRun): Promise<AttackOutcome<AttackResult>> {
   if (busy) return { ok: false, error: { kind: 'internal', message: 'an attack is already running in this worker' } };
   busy = true;
   // A log line must never block or fail the run (the page may be gone).
@@ -77,10 +82,16 @@ async function run(partial: AttackConfig, sources: AttackSources, onLog: (line: 
   let stage: AttackError['kind'] = 'config';
   try {
     const config = completeAttackConfig(partial);
-    if (config.model !== 'builtin') throw new AttackConfigError(`the Attack page runs on the built-in model, not ${JSON.stringify(config.model)}`);
+    let tuned: { config: TuneConfig; state: Uint8Array; source: string } | undefined;
+    if (config.run !== undefined) {
+      if (!tunedRun || !(tunedRun.state instanceof Uint8Array)) throw new AttackConfigError(`run ${config.run}: its saved result and trained tensors were not given`);
+      tuned = { config: savedRunConfig(tunedRun.result, `saved run ${config.run}`), state: tunedRun.state, source: `the trained tensors of ${config.run}` };
+    } else if (tunedRun) throw new AttackConfigError('a trained run was given without config.run');
+    if (config.model !== 'builtin' && config.model !== tuned?.config.model)
+      throw new AttackConfigError(`the Attack page runs on the built-in model or a saved run's model, not ${JSON.stringify(config.model)}`);
     stage = 'model';
     if (!model || model.url !== sources.modelUrl) {
-      log(`loading the built-in model from ${sources.modelUrl}`);
+      log(`loading ${tuned ? `the run's model (${tuned.config.model})` : 'the built-in model'} from ${sources.modelUrl}`);
       const t0 = performance.now();
       model = await fetchModel(sources.modelUrl);
       log(`model loaded (${model.checkpoint.config.num_hidden_layers} layers, hidden ${model.checkpoint.config.hidden_size}, vocabulary ${model.checkpoint.config.vocab_size}) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -109,7 +120,7 @@ async function run(partial: AttackConfig, sources: AttackSources, onLog: (line: 
     const a = ctx.summary;
     const adapter = a.description || a.architecture || a.vendor || 'WebGPU adapter';
     log(`${config.attack}: running on ${adapter}`);
-    const result = await runAttackCore(config, { gpu: ctx, checkpoint: model.checkpoint, tokenizer: model.tokenizer, data, frequencies: freq, adapter }, { log });
+    const result = await runAttackCore(config, { gpu: ctx, checkpoint: model.checkpoint, tokenizer: model.tokenizer, data, frequencies: freq, adapter, tuned }, { log });
     return { ok: true, value: result };
   } catch (e) {
     return { ok: false, error: toError(e, stage) };

@@ -17,7 +17,9 @@
 // run's data the same way — a PrivatizedTrainingSet (../boundary/training-set.ts), validated,
 // logged, never clean — plus the service's hyper-parameters (checked: no model, task or
 // mechanism, no free strings), and tunes a copy of the loaded model (../rapt/service-tune.ts);
-// controlTraining() stops, pauses and resumes it between steps. The other calls carry the
+// controlTraining() stops, pauses and resumes it between steps; with keepState it returns the
+// trained method's tensors (safetensors: the service's parameters, not user data) so the page can
+// keep the run for the Attack page. The other calls carry the
 // model (a folder URL, or the files the user picked) and the location of the public built-in
 // datasets; ./service-args.ts checks that they carry nothing else. The tokenizer here only names
 // the ids it received and packs the public training texts of the pretraining check.
@@ -61,6 +63,8 @@ import type {
 import type { PrivatizedTrainingSet } from '../boundary/training-set';
 import { TuneConfigError } from '../rapt/check-config';
 import { trainOnSet } from '../rapt/service-tune';
+import { savePeftState } from '../peft/state';
+import type { PeftMethod } from '../peft/method';
 import { checkServiceParams } from '../rapt/service-params';
 import { BoundaryError, type PrivatizedBatch } from '../boundary/batch';
 import type { BoundaryLogExport } from '../boundary/log';
@@ -466,11 +470,16 @@ async function train(message: unknown, params: unknown, report: TrainEventCallba
   if (!loaded || !gpu) return fail({ kind: 'no-model', message: 'no model is loaded yet: call loadModel first' });
   let p: ServiceTuneParams;
   let readEvery = 10;
+  let keepState = false;
   try {
     p = checkServiceParams(params, set.plainTokens);
     if (options !== undefined) {
-      if (typeof options !== 'object' || options === null || Object.keys(options).some((k) => k !== 'readEvery'))
-        throw new TuneConfigError('train options must be { readEvery? }');
+      if (typeof options !== 'object' || options === null || Object.keys(options).some((k) => k !== 'readEvery' && k !== 'keepState'))
+        throw new TuneConfigError('train options must be { readEvery?, keepState? }');
+      if (options.keepState !== undefined) {
+        if (typeof options.keepState !== 'boolean') throw new TuneConfigError(`keepState must be true or false, got ${String(options.keepState)}`);
+        keepState = options.keepState;
+      }
       if (options.readEvery !== undefined) {
         if (!Number.isInteger(options.readEvery) || options.readEvery < 1 || options.readEvery > 100)
           throw new TuneConfigError(`readEvery must be a whole number in [1, 100], got ${String(options.readEvery)}`);
@@ -489,6 +498,7 @@ async function train(message: unknown, params: unknown, report: TrainEventCallba
   const ctx = gpu;
   const state = { stop: false, paused: false, resume: null as (() => void) | null, step: 0, steps: p.steps };
   training = state;
+  let trainedState: Uint8Array<ArrayBuffer> | null = null;
   try {
     // A copy of the weights: training never changes the loaded model (full fine-tuning would).
     const weights = await model.toWeights();
@@ -514,10 +524,12 @@ async function train(message: unknown, params: unknown, report: TrainEventCallba
               resolve();
             };
           }),
-        onEvaluate: () => report({ phase: 'evaluating', step: state.step, steps: state.steps })
+        onEvaluate: () => report({ phase: 'evaluating', step: state.step, steps: state.steps }),
+        // the trained tensors, read back before evaluation (the method is disposed after it)
+        ...(keepState ? { onTrained: async (method: PeftMethod) => void (trainedState = await savePeftState(method, { model: info.name })) } : {})
       }
     );
-    return ok({ ...out, logSeq: seq, ms: performance.now() - t0 });
+    return ok({ ...out, ...(trainedState ? { state: trainedState } : {}), logSeq: seq, ms: performance.now() - t0 });
   } catch (e) {
     if (lostError || ctx.lost) return fail(lostError ?? toServiceError(ctx.lost));
     if (e instanceof TuneConfigError) return invalid(e);
