@@ -218,23 +218,6 @@ test('pause, resume and stop a run: it is scored as it stood and says where it s
   expect(errors, errors.join('\n')).toEqual([]);
 });
 
-test('a run cut off by a reload is reported, and its setup can be restored', async ({ page }) => {
-  test.setTimeout(300_000);
-  await page.goto('/train?steps=200&batchSize=4&trainLimit=8&evalLimit=8&maxLength=16&plainTokens=4');
-  await expect(page.getByTestId('train')).toHaveAttribute('data-phase', 'ready', { timeout: 120_000 });
-  await expect(page.getByTestId('interrupted')).toHaveCount(0);
-  await page.getByRole('button', { name: 'Start training' }).click();
-  await expect(page.getByTestId('train')).toHaveAttribute('data-run', 'training', { timeout: 120_000 });
-  await page.goto('/train');
-  const notice = page.getByTestId('interrupted');
-  await expect(notice).toContainText('A run was interrupted');
-  await expect(page.getByTestId('steps')).toHaveValue('30');
-  await notice.getByRole('button', { name: 'Restore its setup' }).click();
-  await expect(page.getByTestId('steps')).toHaveValue('200');
-  await expect(page).toHaveURL(/steps=200/);
-  await expect(notice).toHaveCount(0);
-});
-
 test('without WebGPU the page says why and how to enable it', async ({ page }) => {
   await page.addInitScript(() => {
     delete (Navigator.prototype as unknown as { gpu?: unknown }).gpu;

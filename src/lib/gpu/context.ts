@@ -21,6 +21,8 @@ export interface DispatchSpec {
 
 const MAX_DISPATCHES_PER_SUBMIT = 512;
 const UNIFORM_CACHE_LIMIT = 4096;
+/** How long a failed readback waits for device.lost before it reports its own error. */
+const LOST_GRACE_MS = 100;
 
 export class GpuContext {
   readonly device: GPUDevice;
@@ -178,6 +180,9 @@ export class GpuContext {
       this.assertAlive();
       return out;
     } catch (e) {
+      // Chromium fails a pending mapAsync ("Buffer was unmapped before mapping was resolved") a
+      // moment before device.lost resolves: give the loss that moment, so a read cut off by it says so.
+      if (!this.lostError) await Promise.race([this.lostPromise, new Promise((r) => setTimeout(r, LOST_GRACE_MS))]);
       if (this.lostError) throw this.lostError;
       throw e;
     } finally {
