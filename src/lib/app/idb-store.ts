@@ -1,12 +1,15 @@
 // One job: a small key → value store in IndexedDB for what the user imported (sweeps on the
-// Frontier page, datasets on the Models / Data page), so it survives a reload. One database
-// ("rapt-lab-imports"), one object store per kind; values are structured-cloned plain objects.
+// Frontier page, datasets and checked models on the Models / Data page), so it survives a reload.
+// One database ("rapt-lab-imports"), one object store per kind; values are structured-cloned
+// plain objects (Blobs included: a model's files are kept as Blobs, not copied into JSON).
+// A failed write keeps the browser's error (QuotaExceededError when storage is full) as `cause`.
 // Browser only; nothing is touched until a method is called.
 
 export const IMPORTS_DB = 'rapt-lab-imports';
-export const IMPORT_STORES = ['sweeps', 'datasets'] as const;
+export const IMPORT_STORES = ['sweeps', 'datasets', 'models'] as const;
 export type ImportStoreName = (typeof IMPORT_STORES)[number];
-const VERSION = 1;
+/** 2: the "models" store was added (an upgrade creates the stores that are missing) */
+const VERSION = 2;
 
 let opening: Promise<IDBDatabase> | null = null;
 
@@ -17,7 +20,14 @@ function open(): Promise<IDBDatabase> {
     req.onupgradeneeded = () => {
       for (const s of IMPORT_STORES) if (!req.result.objectStoreNames.contains(s)) req.result.createObjectStore(s);
     };
-    req.onsuccess = () => resolve(req.result);
+    req.onsuccess = () => {
+      // a newer version of the site opened the database in another tab: let its upgrade through
+      req.result.onversionchange = () => {
+        req.result.close();
+        opening = null;
+      };
+      resolve(req.result);
+    };
     req.onerror = () => reject(new Error(`could not open IndexedDB: ${req.error?.message ?? 'unknown error'}`));
     req.onblocked = () => reject(new Error('IndexedDB is blocked by another tab of this site: close it and reload'));
   });
@@ -32,8 +42,8 @@ function request<T>(store: ImportStoreName, mode: IDBTransactionMode, run: (s: I
         const tx = db.transaction(store, mode);
         const req = run(tx.objectStore(store));
         tx.oncomplete = () => resolve(req.result);
-        tx.onerror = () => reject(new Error(`IndexedDB ${store}: ${tx.error?.message ?? req.error?.message ?? 'unknown error'}`));
-        tx.onabort = () => reject(new Error(`IndexedDB ${store}: ${tx.error?.message ?? 'transaction aborted (storage full?)'}`));
+        tx.onerror = () => reject(new Error(`IndexedDB ${store}: ${tx.error?.message ?? req.error?.message ?? 'unknown error'}`, { cause: tx.error ?? req.error ?? undefined }));
+        tx.onabort = () => reject(new Error(`IndexedDB ${store}: ${tx.error?.message ?? 'transaction aborted (storage full?)'}`, { cause: tx.error ?? undefined }));
       })
   );
 }

@@ -12,9 +12,10 @@ import type { PeftMethodName, TaskHeadName, TuneConfig } from '../rapt/config';
 import type { MechanismName, MechanismSpec } from '../privacy/types';
 import { DEFAULT_BUDGET } from './privacy-settings';
 import { CLEAN_TEST_IMPORTED, importedNameOf, missingImportedMessage } from './dataset-ref';
+import { importedModelNameOf, missingImportedModelMessage } from './model-ref';
 
 export interface TrainForm {
-  /** a model name from static/models/index.json */
+  /** a model name from static/models/index.json, or "imported:<name>" for one kept on Models / Data (./model-ref.ts) */
   model: string;
   /** a built-in dataset name from static/data/index.json, or "imported:<name>" for one imported on Models / Data (./dataset-ref.ts) */
   task: string;
@@ -120,12 +121,13 @@ export interface ParsedTrainQuery {
 /**
  * The form a query string describes. Bad or unknown parameters are reported and replaced by the
  * default; `models` and `tasks` are the names the site offers, `imported` the names of the
- * datasets imported in this browser (unknown ones are refused, a missing imported one with a
- * message saying where it went). An imported dataset turns the clean test split off.
+ * datasets imported in this browser and `importedModels` those of the models kept there (unknown
+ * ones are refused, a missing imported one with a message saying where it went, and the default
+ * used in its place). An imported dataset turns the clean test split off.
  */
 export function parseTrainQuery(
   query: string | URLSearchParams,
-  opts: { models?: readonly string[]; tasks?: readonly string[]; imported?: readonly string[] } = {}
+  opts: { models?: readonly string[]; tasks?: readonly string[]; imported?: readonly string[]; importedModels?: readonly string[] } = {}
 ): ParsedTrainQuery {
   const params = typeof query === 'string' ? new URLSearchParams(query) : query;
   const form: TrainForm = { ...TRAIN_DEFAULTS };
@@ -145,7 +147,12 @@ export function parseTrainQuery(
     if ((allowed as readonly string[]).includes(v)) (form as unknown as Record<string, unknown>)[k] = v;
     else errors.push(`${k}: ${quote(v)} is not ${what} (${allowed.join(', ') || 'none available'}); using ${String(form[k])}`);
   };
-  if (opts.models) choice('model', opts.models, 'a model of this site');
+  const importedModel = importedModelNameOf(get('model') ?? '');
+  if (importedModel !== null) {
+    if (importedModel === '') errors.push(`model: "imported:" names no model; using ${form.model}`);
+    else if (!opts.importedModels || opts.importedModels.includes(importedModel)) form.model = get('model')!;
+    else errors.push(`model: ${missingImportedModelMessage(importedModel)}; using ${form.model}`);
+  } else if (opts.models) choice('model', opts.models, 'a model of this site');
   else if (get('model')) form.model = get('model')!;
   const importedName = importedNameOf(get('task') ?? '');
   if (importedName !== null) {
