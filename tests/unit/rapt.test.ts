@@ -129,7 +129,8 @@ describe('tune config', () => {
     expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', method: 'prefix', prefixHidden: 0 })).toThrow(/prefixHidden must be an integer ≥ 1/);
     expect(completeTuneConfig({ model: 'builtin', task: 'spam', rapt: true, plainSequence: 'separate' }).plainSequence).toBe('separate');
     expect('plainSequence' in completeTuneConfig({ model: 'builtin', task: 'spam', rapt: true })).toBe(false);
-    expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', plainSequence: 'separate' })).toThrow(/plainSequence .* is for RAPT runs/);
+    // ignored without RAPT, like plainTokens and λ
+    expect(completeTuneConfig({ model: 'builtin', task: 'spam', plainSequence: 'separate' }).rapt).toBe(false);
     expect(() => completeTuneConfig({ model: 'builtin', task: 'spam', rapt: true, plainSequence: 'beside' as 'joint' })).toThrow(/plainSequence must be joint or separate, got "beside"/);
   });
 

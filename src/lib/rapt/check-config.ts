@@ -52,9 +52,9 @@ export function completeTuneConfig(partial: Partial<TuneConfig>): TuneConfig {
   pos(r, 'lambda', true);
   int(r, 'reconHidden', 1);
   if (c.plainSequence !== undefined) {
+    // like plainTokens and λ, ignored when rapt is false (so one sweep base can serve both variants)
     if (c.plainSequence !== 'joint' && c.plainSequence !== 'separate')
       throw new TuneConfigError(`plainSequence must be joint or separate, got ${JSON.stringify(c.plainSequence)}`);
-    if (!c.rapt) throw new TuneConfigError('plainSequence (where the plain tokens go) is for RAPT runs (rapt: true)');
   }
   int(r, 'promptLength', c.method === 'prompt' || c.method === 'prefix' ? 1 : 0);
   if (c.prefixHidden !== undefined) {

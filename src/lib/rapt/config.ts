@@ -36,7 +36,8 @@ export interface TuneConfig {
    * unset): before the text in the same sequence, [prompt; plain; text], in training only, so
    * training inputs differ from inference inputs. 'separate': as their own sequence [prompt; plain]
    * beside the text's [prompt; text], both through the same frozen encoder and PEFT parameters, so
-   * the task sees the inference layout. Optional and left out when unset (run keys unchanged).
+   * the task sees the inference layout. Ignored without RAPT. Optional and left out when unset (run
+   * keys unchanged).
    */
   plainSequence?: PlainSequence;
   /** soft prompt length (prompt tuning), prefix length (prefix tuning) */
