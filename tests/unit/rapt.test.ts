@@ -255,17 +255,6 @@ describe('RAPT on the engine (tiny fixture model)', () => {
     method.dispose();
     model.dispose();
   }, 120_000);
-});
-
-describe('RAPT with the plain tokens as their own sequence (tiny fixture model)', () => {
-  let gpu: GpuContext;
-  let ckpt: BertCheckpoint;
-  let tok: BertTokenizer;
-  beforeAll(async () => {
-    gpu = await getGpu();
-    ckpt = await loadBertFolder(resolve(REPO, 'tests/fixtures/tiny-bert'));
-    tok = BertTokenizer.fromVocabText(ckpt.vocabTxt!, { doLowerCase: true });
-  });
 
   /** Mean cross-entropy of class scores [B, K] against labels, in float64. */
   function crossEntropyOf(scores: Float32Array, labels: number[], K: number): number {

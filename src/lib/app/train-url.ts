@@ -147,20 +147,18 @@ export function parseTrainQuery(
     if ((allowed as readonly string[]).includes(v)) (form as unknown as Record<string, unknown>)[k] = v;
     else errors.push(`${k}: ${quote(v)} is not ${what} (${allowed.join(', ') || 'none available'}); using ${String(form[k])}`);
   };
-  const importedModel = importedModelNameOf(get('model') ?? '');
-  if (importedModel !== null) {
-    if (importedModel === '') errors.push(`model: "imported:" names no model; using ${form.model}`);
-    else if (!opts.importedModels || opts.importedModels.includes(importedModel)) form.model = get('model')!;
-    else errors.push(`model: ${missingImportedModelMessage(importedModel)}; using ${form.model}`);
-  } else if (opts.models) choice('model', opts.models, 'a model of this site');
-  else if (get('model')) form.model = get('model')!;
-  const importedName = importedNameOf(get('task') ?? '');
-  if (importedName !== null) {
-    if (importedName === '') errors.push(`task: "imported:" names no dataset; using ${form.task}`);
-    else if (!opts.imported || opts.imported.includes(importedName)) form.task = get('task')!;
-    else errors.push(`task: ${missingImportedMessage(importedName)}; using ${form.task}`);
-  } else if (opts.tasks) choice('task', opts.tasks, 'a built-in dataset');
-  else if (get('task')) form.task = get('task')!;
+  /** model / task: an `imported:<name>` reference (checked against what this browser keeps) or a built-in name */
+  const pickRef = (k: 'model' | 'task', nameOf: (v: string) => string | null, kept: readonly string[] | undefined, missing: (n: string) => string, builtins: readonly string[] | undefined, what: string, noun: string): void => {
+    const name = nameOf(get(k) ?? '');
+    if (name !== null) {
+      if (name === '') errors.push(`${k}: "imported:" names no ${noun}; using ${form[k]}`);
+      else if (!kept || kept.includes(name)) form[k] = get(k)!;
+      else errors.push(`${k}: ${missing(name)}; using ${form[k]}`);
+    } else if (builtins) choice(k, builtins, what);
+    else if (get(k)) form[k] = get(k)!;
+  };
+  pickRef('model', importedModelNameOf, opts.importedModels, missingImportedModelMessage, opts.models, 'a model of this site', 'model');
+  pickRef('task', importedNameOf, opts.imported, missingImportedMessage, opts.tasks, 'a built-in dataset', 'dataset');
   choice('method', METHODS, 'a PEFT method');
   choice('head', HEADS, 'a task head');
   const mech = get('mechanism');
