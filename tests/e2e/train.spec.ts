@@ -1,6 +1,7 @@
 // The Train page on the built site in Debian's Chromium (SwiftShader): a short run on the built-in
-// model and spam, set up from the keyboard, finishes and shows its metrics and loss chart; the URL
-// carries the setup; a reload lists the saved run and restores the form from the URL; everything the
+// model and spam, set up from the keyboard, finishes and shows its metrics, loss charts and a live
+// dev accuracy chart (a point about every fifth of the run, the last one the final dev metric); the URL
+// carries the setup; a reload lists the saved run (with its dev curve) and restores the form from the URL; everything the
 // page posted to the SERVICE worker is protocol literals and ids (no raw text of the examples used);
 // main-thread long tasks during training are measured and reported (not asserted). A link with bad
 // values names each one and falls back to the defaults.
@@ -12,6 +13,7 @@ import { defaultModel } from './reference';
 import { recordServiceMessages, serviceMessages, stringValues } from './service-recorder';
 import { seededSubset } from '../../src/lib/util/seeded-subset';
 import { EVAL_SUBSET_SEED } from '../../src/lib/rapt/config';
+import { devEveryFor } from '../../src/lib/app/cut-off-run';
 
 const SCREENSHOTS = 'test-results/screenshots';
 /** Tiny on purpose: SwiftShader on two shared cores. */
@@ -91,6 +93,9 @@ test('a short run on the built-in model and spam: live losses, metrics, a saved 
   const wall0 = Date.now();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('progress-card')).toBeVisible();
+  // the dev accuracy chart is there while the run is under way
+  const devChart = page.getByTestId('dev-accuracy-chart');
+  await expect(devChart).toBeVisible({ timeout: 300_000 });
 
   const result = page.getByTestId('train-result');
   await expect(result).toBeVisible({ timeout: 400_000 });
@@ -118,6 +123,24 @@ test('a short run on the built-in model and spam: live losses, metrics, a saved 
   await expect(taskChart.locator('.axis .tick').first()).toBeVisible();
   await expect(taskChart).toContainText('training step');
   await expect(page.getByTestId('recon-loss-chart')).toHaveAttribute('data-points', SETUP.steps);
+
+  // Dev accuracy (%): a point every devEvery steps and at the last, each in [0, 100], the last one the
+  // final dev metric; the majority class's rate on dev as a reference line.
+  const every = devEveryFor(Number(SETUP.steps));
+  const devSteps = Array.from({ length: Math.ceil(Number(SETUP.steps) / every) }, (_, i) => Math.min((i + 1) * every, Number(SETUP.steps)));
+  expect(devSteps.length).toBeGreaterThanOrEqual(2);
+  await expect(devChart).toHaveAttribute('data-points', String(devSteps.length));
+  const points = devChart.getByTestId('chart-point');
+  expect(await points.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))))).toEqual(devSteps);
+  const values = await points.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));
+  for (const v of values) expect(v >= 0 && v <= 100, `dev accuracy ${v} %`).toBe(true);
+  const devAcc = Number(await page.getByTestId('metric-dev_privatized').getAttribute('data-accuracy'));
+  expect(values[values.length - 1]).toBeCloseTo(100 * devAcc, 9);
+  await expect(devChart).toContainText('accuracy (%)');
+  await expect(devChart).toContainText('training step');
+  const majority = Number(await devChart.getByTestId('reference-line').getAttribute('data-value'));
+  expect(majority >= 0 && majority <= 100, `majority ${majority} %`).toBe(true);
+  await expect(devChart.getByTestId('reference-legend')).toContainText('majority class on dev');
 
   // What crossed to the service: one training set of ids, and no string but protocol literals.
   const messages = await serviceMessages(page);
@@ -167,6 +190,19 @@ test('a short run on the built-in model and spam: live losses, metrics, a saved 
   await page.reload();
   await expect(page.getByTestId('saved-runs')).toHaveAttribute('data-count', '1');
   await expect(page.getByTestId('saved-run')).toContainText('spam');
+  const savedDev = await page.evaluate(
+    () =>
+      new Promise<unknown>((resolve, reject) => {
+        const req = indexedDB.open('rapt-lab-train');
+        req.onerror = () => reject(req.error);
+        req.onsuccess = () => {
+          const get = req.result.transaction('runs').objectStore('runs').getAll();
+          get.onsuccess = () => resolve((get.result as { curves: { dev?: { step: number }[] } }[])[0].curves.dev?.map((p) => p.step));
+          get.onerror = () => reject(get.error);
+        };
+      })
+  );
+  expect(savedDev, 'the saved run keeps its dev curve').toEqual(devSteps);
   await expect(page.getByTestId('steps')).toHaveValue(SETUP.steps);
   await expect(page.getByTestId('trainLimit')).toHaveValue(SETUP.trainLimit);
   await expect(page.getByTestId('interrupted')).toHaveCount(0);
@@ -213,6 +249,9 @@ test('pause, resume and stop a run: it is scored as it stood and says where it s
   expect(n).toBeGreaterThan(0);
   expect(n).toBeLessThan(200);
   await expect(page.getByTestId('task-loss-chart')).toHaveAttribute('data-points', String(n));
+  // the dev accuracy curve ends where the run stopped
+  const devSteps = await page.getByTestId('dev-accuracy-chart').getByTestId('chart-point').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-step'))));
+  expect(devSteps[devSteps.length - 1]).toBe(n);
   await expect(page.getByTestId('metric-test_privatized')).toHaveAttribute('data-n', '8');
   await expect(page.getByTestId('saved-runs')).toHaveAttribute('data-count', '1');
   expect(errors, errors.join('\n')).toEqual([]);

@@ -3,7 +3,7 @@
 // and the cut-off curve series.
 import { describe, expect, it } from 'vitest';
 import { parseInterrupted } from '../../src/lib/app/interrupted-run';
-import { cutOffSeries, readEveryFor, runLabel, type CutOffRun } from '../../src/lib/app/cut-off-run';
+import { cutOffSeries, devEveryFor, readEveryFor, runLabel, type CutOffRun } from '../../src/lib/app/cut-off-run';
 import { TRAIN_DEFAULTS } from '../../src/lib/app/train-url';
 
 describe('interrupted-run record', () => {
@@ -42,6 +42,13 @@ describe('cut-off run', () => {
     expect(readEveryFor(12)).toBe(3);
     expect(readEveryFor(4)).toBe(1);
     expect(readEveryFor(1)).toBe(1);
+  });
+  it('scores dev about five times a run, and every step in a run of five steps or fewer', () => {
+    expect(devEveryFor(200)).toBe(40);
+    expect(devEveryFor(30)).toBe(6);
+    expect(devEveryFor(6)).toBe(2);
+    expect(devEveryFor(5)).toBe(1);
+    expect(devEveryFor(1)).toBe(1);
   });
   it('draws a cut-off curve dashed and named by its step, and nothing when it has no losses', () => {
     const run: CutOffRun = { query: '', label: '', step: 3, steps: 12, task: [0.7, 0.5, 0.4], recon: [], message: '' };

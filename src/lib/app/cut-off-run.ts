@@ -3,7 +3,7 @@
 // run stopped where, draw its curve as cut off, and rerun the same setup on a new device. A restart
 // starts over at step 0: resuming exactly would need the optimizer's moments, the task and
 // reconstruction heads and the batch order as they stood, none of which leaves the service worker,
-// so nothing here pretends to resume. Also how often the page asks the service for losses.
+// so nothing here pretends to resume. Also how often the page asks the service for losses and dev scores.
 // DOM-free and GPU-free.
 
 import type { LossSeries } from '../components/LossChart.svelte';
@@ -31,6 +31,11 @@ export function runLabel(form: TrainForm): string {
 /** Steps between loss readbacks: every 5, but at least four reports in a short run. */
 export function readEveryFor(steps: number): number {
   return Math.min(5, Math.max(1, Math.ceil(steps / 4)));
+}
+
+/** Steps between dev scores during a run: about five per run (the last step is always scored). */
+export function devEveryFor(steps: number): number {
+  return Math.max(1, Math.ceil(steps / 5));
 }
 
 /** A cut-off run's curve beside the live one: muted and dashed, named by where it stopped. */

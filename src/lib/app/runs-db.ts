@@ -1,6 +1,7 @@
 // Finished Train-page runs, kept in the browser's IndexedDB (database "rapt-lab-train") so they
 // survive a reload. Store "runs": each row is a TuneResult with an id, the date it was saved, its
-// loss curves and the page query that reproduces its setup (small, listed whole). Store "states"
+// loss curves, its dev accuracy curve (optional: rows saved before it was kept have none) and the
+// page query that reproduces its setup (small, listed whole). Store "states"
 // (since version 2): the run's trained PEFT tensors as safetensors bytes (peft/state.ts), keyed by
 // the same id, read only when the Attack page attacks that run. A row records whether it has a
 // state (`trained`); rows saved before version 2 have none and cannot be attacked.
@@ -14,14 +15,22 @@ const STATES = 'states';
 /** 1: runs; 2: + states (the trained tensors) */
 export const RUNS_DB_VERSION = 2;
 
+/** The privatized dev split scored after `step` (accuracy and macro F1 as fractions, over n examples). */
+export interface DevScore {
+  step: number;
+  accuracy: number;
+  macro_f1: number;
+  n: number;
+}
+
 export interface SavedRun {
   /** "run-" + time + random suffix */
   id: string;
   /** ISO 8601 time the run was saved */
   savedAt: string;
   result: TuneResult;
-  /** per-step losses (recon empty without RAPT) */
-  curves: { task: number[]; recon: number[] };
+  /** per-step losses (recon empty without RAPT); dev: the dev split's scores during training (absent in rows saved before it was kept) */
+  curves: { task: number[]; recon: number[]; dev?: DevScore[] };
   /** the Train page's query string for this setup ("" = the defaults) */
   query: string;
   /** the model's display name and the dataset's label names (client-side facts) */

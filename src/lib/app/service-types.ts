@@ -10,10 +10,10 @@ import type { AdapterSummary } from '../gpu/device';
 import type { BatchMechanism, PrivatizedBatch } from '../boundary/batch';
 import type { BoundaryLogExport } from '../boundary/log';
 import type { PrivatizedTrainingSet } from '../boundary/training-set';
-import type { ServiceTuneOutput, TuneProgress } from '../rapt/service-tune';
+import type { DevPoint, ServiceTuneOutput, TuneProgress } from '../rapt/service-tune';
 import type { ServiceTuneParams } from '../rapt/service-params';
 
-export type { ServiceTuneParams, TuneProgress };
+export type { DevPoint, ServiceTuneParams, TuneProgress };
 
 export type { AdapterSummary };
 
@@ -187,15 +187,21 @@ export interface PretrainProbeResult {
   ms: number;
 }
 
-/** Progress of a training run: losses since the last report, or a change of phase. */
+/** Progress of a training run: losses since the last report, a dev score (TrainOptions.devEvery), or a change of phase. */
 export type TrainEvent =
   | ({ phase: 'training' } & TuneProgress)
+  | ({ phase: 'dev' } & DevPoint)
   | { phase: 'paused' | 'resumed' | 'evaluating'; step: number; steps: number };
 export type TrainEventCallback = (e: TrainEvent) => void;
 
 export interface TrainOptions {
   /** steps between loss readbacks (1..100, default 10): smaller gives a smoother live chart, each readback waits for the GPU */
   readEvery?: number;
+  /**
+   * score the privatized dev split every this many steps and at the last (0..MAX_DEV_EVERY, default
+   * 0 = never), reported as 'dev' events for a live curve; it does not change training
+   */
+  devEvery?: number;
   /**
    * return the trained method's tensors (`state`, safetensors bytes as peft/state.ts writes them,
    * taken when training ends, before evaluation): the Train page keeps them so the Attack page can
@@ -215,6 +221,9 @@ export interface TrainOutput extends ServiceTuneOutput {
 
 export type TrainControl = 'stop' | 'pause' | 'resume';
 export type TrainState = 'idle' | 'training' | 'paused' | 'stopping';
+
+/** The largest TrainOptions.devEvery (a run longer than that still gets its last step scored). */
+export const MAX_DEV_EVERY = 100_000;
 
 /** The most steps one pretraining check may run (it is a check, not a training run: use `rapt pretrain`). */
 export const MAX_PROBE_STEPS = 50;

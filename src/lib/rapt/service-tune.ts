@@ -4,7 +4,9 @@
 // method, the task head and (RAPT) the reconstruction head, runs `steps` AdamW steps on seeded
 // shuffles of the training examples, and scores dev and test (privatized) and the clean test split
 // when the set carries one. Losses stay on the GPU and are read every `readEvery` steps.
-// Hooks report progress, stop early, and pause between steps. The browser's service worker and the
+// Hooks report progress, stop early, and pause between steps; with `devEvery` the dev split is
+// also scored every that many steps (and at the last) for a live curve — read-only: the same
+// seeds give the same losses and metrics with it or without it. The browser's service worker and the
 // CLI's runTune (run.ts) both call it. Browser-safe.
 
 import type { GpuContext } from '../gpu/context';
@@ -43,6 +45,17 @@ export interface TuneProgress {
   elapsedSeconds: number;
 }
 
+/** The privatized dev split scored during training (TuneHooks.devEvery). */
+export interface DevPoint {
+  /** the step after whose update it was scored */
+  step: number;
+  accuracy: number;
+  macro_f1: number;
+  n: number;
+  /** the rate of the training split's majority class on the dev split */
+  majority: number;
+}
+
 export interface TuneHooks {
   log?: (line: string) => void;
   /** called every `readEvery` steps (and at the last) with the losses of those steps */
@@ -54,6 +67,10 @@ export interface TuneHooks {
   waitWhilePaused?: () => Promise<void>;
   /** steps between loss readbacks (default 10; each readback waits for the GPU) */
   readEvery?: number;
+  /** score the dev split every `devEvery` steps and at the last (unset or 0: never; nothing else changes) */
+  devEvery?: number;
+  /** called with each of those scores, after the losses of that step were read */
+  onDev?: (p: DevPoint) => void;
   /** called once training ends, before evaluation */
   onEvaluate?: () => void;
   /** called once training ends, before evaluation, with the trained method (e.g. to save its state) */
@@ -176,6 +193,22 @@ export async function trainOnSet(set: PrivatizedTrainingSet, params: ServiceTune
       hooks.onStep?.(progress);
       log(`step ${step}/${params.steps}  task ${task.toFixed(4)}${recon !== null ? `  recon ${recon.toFixed(4)}` : ''}  ETA ${Math.round(progress.etaSeconds)} s`);
     };
+    // dev scoring during training: after that step's update, at a loss readback; predict only reads
+    const devEvery = Math.max(0, Math.floor(hooks.devEvery ?? 0));
+    const devExamples = devEvery > 0 ? examplesOf(set.dev) : [];
+    const devMajority = majorityBaseline(set.train.labels, set.dev.labels, numClasses).accuracy;
+    const evalBatch = Math.max(params.batchSize, 16);
+    const t = trainer;
+    let devSeconds = 0;
+    let devLast = 0;
+    const scoreDev = async (): Promise<void> => {
+      const t0 = performance.now();
+      const m = classificationMetrics(set.dev.labels, await t.predict(devExamples, evalBatch), numClasses);
+      hooks.onDev?.({ step, ...m, majority: devMajority });
+      log(`step ${step}/${params.steps}  dev accuracy ${(100 * m.accuracy).toFixed(1)} %  (n = ${m.n})`);
+      devLast = step;
+      devSeconds += (performance.now() - t0) / 1000;
+    };
     let pausedSeconds = 0;
     while (step < params.steps) {
       const batch = nextBatch();
@@ -184,23 +217,26 @@ export async function trainOnSet(set: PrivatizedTrainingSet, params: ServiceTune
       trainTokens += batch.reduce((n, e) => n + Math.min(e.text.length, budget) + 2 + (e.plain ? e.plain.privatized.length + (params.plainSequence === 'separate' ? 2 : 1) : 0), 0);
       let stop = hooks.shouldStop?.() ?? false;
       const pause = !stop && step < params.steps && (hooks.isPaused?.() ?? false);
-      if (step % readEvery === 0 || step === params.steps || stop || pause) await flush();
+      const dev = devEvery > 0 && step % devEvery === 0;
+      if (step % readEvery === 0 || step === params.steps || stop || pause || dev) await flush();
+      if (dev) await scoreDev();
       if (pause && hooks.waitWhilePaused) {
-        const t = performance.now();
+        const tp = performance.now();
         await hooks.waitWhilePaused();
-        pausedSeconds += (performance.now() - t) / 1000;
+        pausedSeconds += (performance.now() - tp) / 1000;
         stop = hooks.shouldStop?.() ?? false;
       }
       if (stop) break;
     }
     await flush();
-    const trainSeconds = (performance.now() - tTrain) / 1000 - pausedSeconds;
+    // the curve ends where training did (the last step, or where it was stopped)
+    if (devEvery > 0 && step > 0 && devLast !== step) await scoreDev();
+    // scoring dev along the way is not training: tokens/s stays comparable with and without it
+    const trainSeconds = (performance.now() - tTrain) / 1000 - pausedSeconds - devSeconds;
     if (method) await hooks.onTrained?.(method);
     hooks.onEvaluate?.();
 
     // ── evaluation ──
-    const evalBatch = Math.max(params.batchSize, 16);
-    const t = trainer;
     const score = async (s: TrainingSplit) => classificationMetrics(s.labels, await t.predict(examplesOf(s), evalBatch), numClasses);
     const metrics = {
       dev_privatized: await score(set.dev),

@@ -61,6 +61,7 @@ import type {
   TrainState
 } from '../app/service-types';
 import type { PrivatizedTrainingSet } from '../boundary/training-set';
+import { MAX_DEV_EVERY } from '../app/service-types';
 import { TuneConfigError } from '../rapt/check-config';
 import { trainOnSet } from '../rapt/service-tune';
 import { savePeftState } from '../peft/state';
@@ -470,12 +471,13 @@ async function train(message: unknown, params: unknown, report: TrainEventCallba
   if (!loaded || !gpu) return fail({ kind: 'no-model', message: 'no model is loaded yet: call loadModel first' });
   let p: ServiceTuneParams;
   let readEvery = 10;
+  let devEvery = 0;
   let keepState = false;
   try {
     p = checkServiceParams(params, set.plainTokens);
     if (options !== undefined) {
-      if (typeof options !== 'object' || options === null || Object.keys(options).some((k) => k !== 'readEvery' && k !== 'keepState'))
-        throw new TuneConfigError('train options must be { readEvery?, keepState? }');
+      if (typeof options !== 'object' || options === null || Object.keys(options).some((k) => k !== 'readEvery' && k !== 'devEvery' && k !== 'keepState'))
+        throw new TuneConfigError('train options must be { readEvery?, devEvery?, keepState? }');
       if (options.keepState !== undefined) {
         if (typeof options.keepState !== 'boolean') throw new TuneConfigError(`keepState must be true or false, got ${String(options.keepState)}`);
         keepState = options.keepState;
@@ -484,6 +486,11 @@ async function train(message: unknown, params: unknown, report: TrainEventCallba
         if (!Number.isInteger(options.readEvery) || options.readEvery < 1 || options.readEvery > 100)
           throw new TuneConfigError(`readEvery must be a whole number in [1, 100], got ${String(options.readEvery)}`);
         readEvery = options.readEvery;
+      }
+      if (options.devEvery !== undefined) {
+        if (!Number.isInteger(options.devEvery) || options.devEvery < 0 || options.devEvery > MAX_DEV_EVERY)
+          throw new TuneConfigError(`devEvery must be a whole number in [0, ${MAX_DEV_EVERY}] (0: no dev scores during training), got ${String(options.devEvery)}`);
+        devEvery = options.devEvery;
       }
     }
   } catch (e) {
@@ -508,6 +515,8 @@ async function train(message: unknown, params: unknown, report: TrainEventCallba
       { gpu: ctx, weights, special: { cls: tokenizer.clsTokenId, sep: tokenizer.sepTokenId, pad: tokenizer.padTokenId, mask: tokenizer.maskTokenId } },
       {
         readEvery,
+        devEvery,
+        onDev: (point) => report({ phase: 'dev', ...point }),
         onStep: (progress) => {
           state.step = progress.step;
           report({ phase: 'training', ...progress });
