@@ -2,8 +2,10 @@
 // runs database of version 1 (a run saved before trained tensors were kept) is upgraded when the
 // Train page opens it and its row still loads; a very short Train run (3 steps, 8 examples) is
 // saved with its tensors; on the Attack page that run is picked as the target (the old one is listed
-// but cannot be picked), the token attacks are disabled with the CLI's reason, the attribute attack
-// runs on the run's states and its result row and runs.jsonl export name the run; the URL keeps the
+// but cannot be picked), all four attacks are enabled with a note on what each reads, the run's
+// model, task, budget and tokens per text are shown read-only, the attribute attack runs on the
+// run's states and inversion-nn on its privatized text (tiny sizes), and their result cards, rows
+// and runs.jsonl export name the run and what was attacked; the URL keeps the
 // target, and a link to a missing or tensor-less run says so and falls back to the frozen model.
 // Screenshot: test-results/screenshots/attack-run.png.
 
@@ -13,7 +15,7 @@ import { collectErrors } from './helpers';
 
 /** Tiny on purpose (as train.spec.ts): SwiftShader on two shared cores. */
 const TRAIN = '/train?steps=3&batchSize=4&trainLimit=8&evalLimit=8&maxLength=16&plainTokens=4';
-const ATTACK = '/attack?limit=6&auxLimit=40&steps=20&maxLength=32';
+const ATTACK = '/attack?limit=6&auxLimit=40&steps=20&maxLength=32&candidates=40&samples=2';
 const OLD_ID = 'run-1700000000000-old';
 const SCREENSHOTS = 'test-results/screenshots';
 
@@ -63,7 +65,7 @@ async function downloaded(page: Page, testId: string): Promise<string> {
   return readFileSync(await download.path(), 'utf8');
 }
 
-test('a short Train run becomes an Attack target: attribute attack on its states, token attacks off with the reason, the run named in the row and export', async ({ page }) => {
+test('a short Train run becomes an Attack target: attribute attack on its states, inversion-nn on its privatized text, the run named in the rows and export', async ({ page }) => {
   test.setTimeout(900_000);
   const errors = collectErrors(page);
   await page.goto('/service-log');
@@ -105,54 +107,79 @@ test('a short Train run becomes an Attack target: attribute attack on its states
   await expect(page).toHaveURL(/target=run%3Arun-/);
   expect(new URL(page.url()).searchParams.get('target')).toBe(`run:${id}`);
 
-  // token attacks off, with the CLI's reason; the attribute attack chosen; the run's privatization shown
-  for (const k of ['inversion-nn', 'inversion-learned', 'mask']) {
+  // all four attacks enabled, with what each reads of the run; the run's setting shown read-only
+  for (const k of ['inversion-nn', 'inversion-learned', 'mask', 'attribute']) {
     const box = page.getByTestId(`kind-${k}`);
-    await expect(box).toBeDisabled();
-    await expect(box).not.toBeChecked();
-    await expect(box).toHaveAttribute('aria-describedby', 'kinds-run-reason');
+    await expect(box).toBeEnabled();
+    await expect(box).toHaveAttribute('aria-describedby', 'kinds-run-note');
   }
-  await expect(page.getByTestId('kinds-run-reason')).toHaveText('Only for the frozen model: the token attacks read the privatized ids, which tuning does not change.');
-  await expect(page.getByTestId('kind-attribute')).toBeChecked();
-  await expect(page.getByTestId('kind-attribute')).toBeEnabled();
+  await expect(page.getByTestId('kinds-run-note')).toHaveText(
+    "On a run, the attribute attack reads its hidden states (its trained tensors); the token attacks act on the run's privatized text (its model, task, mechanism, budget and text length: what the service trained on), not on its trained tensors."
+  );
+  await expect(page.getByTestId('kind-inversion-nn')).toBeChecked();
+  await page.getByTestId('kind-attribute').check();
   await expect(page.getByTestId('run-privatization')).toContainText('dχ η = 100');
   await expect(page.getByTestId('task')).toBeDisabled();
+  await expect(page.getByTestId('run-model')).toHaveValue("rapt-mini (the run's)");
+  await expect(page.getByTestId('run-model')).toHaveAttribute('readonly', '');
+  // the run trained on 16-token texts; the link's maxLength=32 is not used
+  await expect(page.getByTestId('size-maxLength')).toHaveValue('16');
+  await expect(page.getByTestId('size-maxLength')).toHaveAttribute('readonly', '');
   await expect(page.getByTestId('privacy-controls')).toHaveCount(0);
 
   const t1 = Date.now();
   await runButton.click();
-  const card = page.getByTestId('attack-result');
+  const card = page.locator('[data-testid="attack-result"][data-attack="attribute"]');
+  const invCard = page.locator('[data-testid="attack-result"][data-attack="inversion-nn"]');
+  await expect(invCard).toBeVisible({ timeout: 400_000 });
+  const invSeconds = (Date.now() - t1) / 1000;
   await expect(card).toBeVisible({ timeout: 400_000 });
   const attackSeconds = (Date.now() - t1) / 1000;
-  console.log(`attack-run e2e: train (3 steps) ${trainSeconds.toFixed(1)} s, attribute attack on the run (limit 6, auxLimit 40, steps 20) ${attackSeconds.toFixed(1)} s`);
+  console.log(
+    `attack-run e2e: train (3 steps) ${trainSeconds.toFixed(1)} s; on the run: inversion-nn (limit 6, auxLimit 40, N 40, K 2) ${invSeconds.toFixed(1)} s, then attribute (steps 20) ${(attackSeconds - invSeconds).toFixed(1)} s`
+  );
   await expect(page.getByTestId('attack-run-error')).toHaveCount(0);
-  await expect(card).toHaveAttribute('data-attack', 'attribute');
   await expect(card.getByTestId('attack-target')).toContainText(`the trained run ${id}`);
-  const success = Number(await card.getByTestId('attack-success').getAttribute('data-value'));
-  expect(success).toBeGreaterThanOrEqual(0);
-  expect(success).toBeLessThanOrEqual(1);
+  await expect(card.getByTestId('attack-target')).toContainText('its hidden states');
+  await expect(invCard.getByTestId('attack-target')).toContainText(`the trained run ${id}`);
+  await expect(invCard.getByTestId('attack-target')).toContainText('its privatized text, not its tensors');
+  for (const c of [card, invCard]) {
+    const success = Number(await c.getByTestId('attack-success').getAttribute('data-value'));
+    expect(success).toBeGreaterThanOrEqual(0);
+    expect(success).toBeLessThanOrEqual(1);
+  }
   await expect(page.getByTestId('attack-log')).toContainText(`reading the states of the tuned run browser:${id} (prompt,`);
-  const row = page.getByTestId('attack-run-row');
-  await expect(row).toHaveCount(1);
-  await expect(row.getByTestId('run-target')).toContainText(`Train run ${id}`);
+  const rows = page.getByTestId('attack-run-row');
+  await expect(rows).toHaveCount(2);
+  await expect(rows.locator('[data-testid="run-target"]')).toHaveText([new RegExp(`Train run ${id}: its hidden states`), new RegExp(`Train run ${id}: its privatized text, not its tensors`)]);
 
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: `${SCREENSHOTS}/attack-run.png`, fullPage: true });
 
-  // the export names the run it attacked
+  // the export names the run each attacked
   const lines = (await downloaded(page, 'export-jsonl')).split('\n').filter((l) => l.trim() !== '');
-  expect(lines).toHaveLength(1);
-  expect(JSON.parse(lines[0])).toMatchObject({
+  expect(lines).toHaveLength(2);
+  const rowsOut = lines.map((l) => JSON.parse(l) as { attack: string });
+  const attr = rowsOut.find((r) => r.attack === 'attribute');
+  const inv = rowsOut.find((r) => r.attack === 'inversion-nn');
+  expect(attr).toMatchObject({
     kind: 'attack',
     attack: 'attribute',
-    config: { run: `browser:${id}`, model: 'rapt-mini', task: 'spam', mechanism: 'dchi', eta: 100, limit: 6 },
+    config: { run: `browser:${id}`, model: 'rapt-mini', task: 'spam', mechanism: 'dchi', eta: 100, limit: 6, maxLength: 16 },
     details: { run_method: 'prompt', run_mechanism: 'dchi', run_budget: 100 }
+  });
+  expect(inv).toMatchObject({
+    kind: 'attack',
+    attack: 'inversion-nn',
+    config: { run: `browser:${id}`, model: 'rapt-mini', task: 'spam', mechanism: 'dchi', eta: 100, limit: 6, maxLength: 16, candidates: 40, samples: 2 },
+    details: { run_method: 'prompt', run_mechanism: 'dchi', run_budget: 100, target: `the privatized text of the tuned run browser:${id} (its model, task, mechanism, budget and text length), not its trained tensors` }
   });
 
   // the URL keeps the target across a reload
   await page.reload();
   await expect(page.getByTestId('target')).toHaveValue(id!);
-  await expect(page.getByTestId('kind-mask')).toBeDisabled();
+  await expect(page.getByTestId('kind-mask')).toBeEnabled();
+  await expect(page.getByTestId('kind-attribute')).toBeChecked();
   await expect(page.getByTestId('target-notice')).toHaveCount(0);
 
   // a link to a missing run, and to a run without tensors: a clear message, and the frozen model

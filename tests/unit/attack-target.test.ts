@@ -1,7 +1,8 @@
 // The Attack page's run target, in Node (no IndexedDB, no GPU): the picker's entries (runs without
 // kept tensors listed but disabled), a target in the link resolved or refused with a reason, the
-// form's configs for a run target (model, task, mechanism and budget the run's, exactly as
-// `rapt attack --run DIR` derives them from run.json; token attacks refused with the CLI's reason),
+// form's configs for a run target (model, task, mechanism, budget and text length the run's,
+// exactly as `rapt attack --run DIR` derives them from run.json; the token attacks on the run's
+// setting, the attribute attack on its tensors),
 // the URL round trip of the target, and the result row / exports naming the run. Also the shared
 // saved-run checks (rapt/saved-run.ts) that the CLI's folder reader and the attack worker both use.
 
@@ -13,19 +14,19 @@ import { configsFromForm, DEFAULT_FORM, formFromQuery, formToQuery, type AttackF
 import {
   browserRunOf,
   configRunOf,
-  kindsForTarget,
   NO_STATE_REASON,
   resolveTarget,
   runLabel,
+  runPartAttacked,
   targetOptions,
-  TOKEN_ATTACK_RUN_REASON
+  TOKEN_ATTACK_RUN_NOTE
 } from '../../src/lib/app/attack-target';
 import { isStoredAttackRun, storedRun, toExportJson, toRunsJsonl } from '../../src/lib/app/attack-runs';
 import type { SavedRun } from '../../src/lib/app/runs-db';
-import { completeAttackConfig, TOKEN_ATTACKS_IGNORE_RUN, type AttackResult } from '../../src/lib/attacks/config';
+import { completeAttackConfig, TOKEN_ATTACKS_ON_RUN, type AttackResult } from '../../src/lib/attacks/config';
 import { completeTuneConfig } from '../../src/lib/rapt/check-config';
 import type { TuneResult } from '../../src/lib/rapt/config';
-import { attackFieldsOfRun, savedRunConfig } from '../../src/lib/rapt/saved-run';
+import { attackFieldsOfRun, savedRunConfig, settingConflicts, settingOfRun } from '../../src/lib/rapt/saved-run';
 import { attackConfigFromArgs } from '../../src/cli/commands/attack';
 import { parseRunsLog } from '../../src/lib/experiments/runs-log';
 import { runKey } from '../../src/lib/experiments/run-key';
@@ -88,10 +89,11 @@ describe('target picker', () => {
     expect(old && 'error' in old && old.error).toContain(`run-1 was ${NO_STATE_REASON}`);
   });
 
-  it('allows only the attribute attack on a run, with the CLI\'s reason', () => {
-    expect(kindsForTarget(['inversion-nn', 'mask'], true)).toEqual(['attribute']);
-    expect(kindsForTarget(['inversion-nn', 'mask'], false)).toEqual(['inversion-nn', 'mask']);
-    expect(TOKEN_ATTACK_RUN_REASON).toContain(TOKEN_ATTACKS_IGNORE_RUN);
+  it('says what each attack reads of a run, in the CLI\'s words', () => {
+    expect(TOKEN_ATTACK_RUN_NOTE).toContain(TOKEN_ATTACKS_ON_RUN);
+    expect(TOKEN_ATTACKS_ON_RUN).toMatch(/privatized text.*not on its trained tensors/);
+    expect(runPartAttacked('attribute')).toBe('its hidden states');
+    for (const k of ['inversion-nn', 'inversion-learned', 'mask'] as const) expect(runPartAttacked(k)).toBe('its privatized text, not its tensors');
   });
 
   it('names a browser run in the config as browser:<id>, apart from a CLI folder', () => {
@@ -131,10 +133,44 @@ describe('attack form with a run target', () => {
     }
   });
 
-  it('refuses a token attack on a run with the CLI\'s words, and a run that is not loaded', () => {
-    expect(() => configsFromForm(form({ target: 'run-2', kinds: ['mask'] }), () => 1, target)).toThrow(
-      `run (a tuned run's states) is for the attribute attack, not mask: ${TOKEN_ATTACKS_IGNORE_RUN}`
-    );
+  it("gives every attack kind the run's setting (model, task, mechanism, budget, text length), whatever the form says", () => {
+    const f = form({ target: 'run-2', kinds: ['inversion-nn', 'inversion-learned', 'mask', 'attribute'], task: 'sotu-party', mechanism: 'dchi', budget: '5', maxLength: '99', limit: '6', samples: '2' });
+    const configs = configsFromForm(f, () => 1, target);
+    expect(configs.map((c) => c.attack)).toEqual(['inversion-nn', 'inversion-learned', 'mask', 'attribute']);
+    const setting = settingOfRun(run.result.config);
+    expect(setting).toEqual({ model: 'rapt-mini', task: 'spam', mechanism: 'laplace', epsilon: 150, maxLength: 64 });
+    for (const c of configs) {
+      expect(c).toMatchObject({ ...setting, run: 'browser:run-2', limit: 6, samples: 2 });
+      expect(c.eta).toBeUndefined();
+      // what the attack core checks a token attack against
+      expect(settingConflicts(c, run.result.config)).toEqual([]);
+    }
+    const short = savedRun('run-3', true, { maxLength: 16 });
+    const [c16] = configsFromForm(form({ target: 'run-3', kinds: ['mask'] }), () => 1, { id: 'run-3', config: short.result.config });
+    expect(c16.maxLength).toBe(16);
+  });
+
+  it('gives a token attack the same setting as `rapt attack --kind inversion-nn --run DIR`', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rapt-attack-target-'));
+    try {
+      writeFileSync(join(dir, 'run.json'), JSON.stringify(run.result));
+      const cli = attackConfigFromArgs({ kind: 'inversion-nn', run: dir, limit: '6', seed: '3' });
+      const [page] = configsFromForm(form({ target: 'run-2', kinds: ['inversion-nn'], limit: '6', seed: '3' }), () => 1, target);
+      expect(cli).toMatchObject({ ...settingOfRun(run.result.config), run: dir });
+      const pick = (c: typeof cli) => ({ attack: c.attack, model: c.model, task: c.task, mechanism: c.mechanism, eta: c.eta, epsilon: c.epsilon, maxLength: c.maxLength, seed: c.seed, limit: c.limit });
+      expect(pick(page)).toEqual(pick(cli));
+      // an explicit flag the run contradicts is refused with both values; one that agrees is fine
+      expect(() => attackConfigFromArgs({ kind: 'mask', run: dir, epsilon: '3' })).toThrow(`--epsilon 3 conflicts with the run's epsilon 150 (${join(dir, 'run.json')})`);
+      expect(() => attackConfigFromArgs({ kind: 'mask', run: dir, task: 'sotu-party', 'max-length': '32' })).toThrow(
+        /--task "sotu-party" conflicts with the run's task "spam" .*; --max-length 32 conflicts with the run's maxLength 64 .*: with --run, the token attacks act on the run's privatized text/
+      );
+      expect(attackConfigFromArgs({ kind: 'mask', run: dir, epsilon: '150', mechanism: 'laplace' }).epsilon).toBe(150);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a run that is not loaded', () => {
     expect(() => configsFromForm(form({ target: 'run-2', kinds: ['attribute'] }))).toThrow('the saved Train run run-2 is not loaded: pick a target again');
     expect(() => configsFromForm(form({ target: 'run-2', kinds: ['attribute'] }), () => 1, { ...target, id: 'run-1' })).toThrow(/run-2 is not loaded/);
   });

@@ -4,7 +4,8 @@
 // them by structured clone (structuredClone stands in for it here); the attack worker rebuilds the
 // method from them. The rebuilt method gives the trained method's hidden states exactly (and not
 // the untrained ones), and the attribute attack runs on the run through the CLI's path
-// (runAttackCore with `tuned`, the run's config checked by rapt/saved-run.ts).
+// (runAttackCore with `tuned`, the run's config checked by rapt/saved-run.ts); a token attack on the
+// run attacks its setting and refuses another one.
 
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
@@ -20,7 +21,7 @@ import { loadPeftState, PeftStateError, savePeftState } from '../../src/lib/peft
 import { peftOptionsFor } from '../../src/lib/rapt/peft-options';
 import { runTune } from '../../src/lib/rapt/run';
 import type { TuneResult } from '../../src/lib/rapt/config';
-import { attackFieldsOfRun, savedRunConfig } from '../../src/lib/rapt/saved-run';
+import { attackFieldsOfRun, savedRunConfig, settingOfRun } from '../../src/lib/rapt/saved-run';
 import { pooledStates } from '../../src/lib/attacks/attribute-inference';
 import { runAttackCore } from '../../src/lib/attacks/run';
 import { configRunOf } from '../../src/lib/app/attack-target';
@@ -92,6 +93,15 @@ describe("a Train run's trained tensors: kept, stored, rebuilt and attacked", ()
       expect(r.details).toMatchObject({ run_method: 'lora', run_mechanism: 'dchi', run_budget: 50, attribute: 'era' });
       expect(String(r.details.representation)).toMatch(/tuned run \(lora\)/);
       expect(lines.some((l) => /reading the states of the tuned run browser:run-1 \(lora, \d+ trained parameters\)/.test(l))).toBe(true);
+      // a token attack on the run (the worker's path: the tensors are handed over, not read) attacks its setting; another setting is refused
+      const tokenConfig = { ...settingOfRun(rc), attack: 'inversion-nn' as const, run: configRunOf('run-1'), limit: 4, auxLimit: 16, candidates: 40, samples: 2 };
+      const ti = await runAttackCore(tokenConfig, { gpu, checkpoint, tokenizer, data, adapter: 'test', tuned });
+      expect(ti.config).toMatchObject({ run: 'browser:run-1', mechanism: 'dchi', eta: 50, maxLength: 16 });
+      expect(ti.details).toMatchObject({ run_method: 'lora', run_budget: 50 });
+      expect(String(ti.details.target)).toMatch(/^the privatized text of the tuned run browser:run-1 .*not its trained tensors$/);
+      await expect(runAttackCore({ ...tokenConfig, eta: 80 }, { gpu, checkpoint, tokenizer, data, adapter: 'test', tuned })).rejects.toThrow(
+        /^run browser:run-1: the attack's eta 80 is not the run's 50 \(the token attacks act on the run's privatized text/
+      );
       const promptRun = savedRunConfig({ kind: 'tune', config: { ...rc, method: 'prompt' } }, 'x');
       await expect(runAttackCore(config, { gpu, checkpoint, tokenizer, data, adapter: 'test', tuned: { ...tuned, config: promptRun } })).rejects.toThrow(PeftStateError);
       await expect(runAttackCore(config, { gpu, checkpoint, tokenizer, data, adapter: 'test', tuned: { ...tuned, config: promptRun } })).rejects.toThrow(

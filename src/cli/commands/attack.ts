@@ -1,13 +1,19 @@
 // rapt attack — one attack (inversion-nn, inversion-learned, mask, attribute) on a task's test
 // split privatized with a mechanism and budget; prints one JSON object (AttackResult,
 // src/lib/attacks/config.ts) and logs progress to stderr. The output is always JSON (--json is
-// accepted for symmetry with other commands).
+// accepted for symmetry with other commands). With --run DIR (a `rapt tune --save DIR` folder) the
+// attribute attack reads the run's hidden states (model and task from run.json, mechanism and
+// budget too unless --mechanism is given); a token attack attacks the run's setting — its model,
+// task, mechanism, budget and text length from run.json, the privatized text the run trained on —
+// and an explicit flag that differs from the run's is refused, naming both values.
 
 import { UsageError, printJson } from '../runtime';
 import { ATTACK_KINDS } from '../../lib/attacks/threat-model';
-import { AttackConfigError, completeAttackConfig, type AttackConfig } from '../../lib/attacks/config';
-import { readSavedRunConfig } from '../../lib/rapt/saved-run-node';
-import { attackFieldsOfRun } from '../../lib/rapt/saved-run';
+import { AttackConfigError, completeAttackConfig, TOKEN_ATTACKS_ON_RUN, type AttackConfig } from '../../lib/attacks/config';
+import { join } from 'node:path';
+import { readSavedRunConfig, RUN_RESULT_FILE } from '../../lib/rapt/saved-run-node';
+import { attackFieldsOfRun, settingConflicts, settingOfRun, settingValue } from '../../lib/rapt/saved-run';
+import type { TuneConfig } from '../../lib/rapt/config';
 
 export const ATTACK_OPTIONS = {
   kind: { type: 'string' },
@@ -55,8 +61,9 @@ const FLAG_OF: Record<string, string> = Object.fromEntries([...NUMERIC.map(([f, 
 /** CLI flags → a checked AttackConfig (errors name the flag). */
 export function attackConfigFromArgs(a: Record<string, string | boolean | undefined>): AttackConfig {
   if (!a.kind) throw new UsageError(`--kind is required (${ATTACK_KINDS.join(', ')})`);
-  // --run DIR: a saved tuning run; its model, task, mechanism and budget are the defaults
+  // --run DIR: a saved tuning run; its model, task, mechanism and budget are the defaults (a token attack: they and the text length are fixed)
   let fromRun: Record<string, unknown> = {};
+  let tokenRun: TuneConfig | null = null;
   if (a.run !== undefined) {
     if (typeof a.run !== 'string' || a.run === '') throw new UsageError('--run DIR needs a folder (rapt tune --save DIR)');
     let rc;
@@ -65,8 +72,13 @@ export function attackConfigFromArgs(a: Record<string, string | boolean | undefi
     } catch (e) {
       throw new UsageError((e as Error).message);
     }
-    const f = attackFieldsOfRun(rc);
-    fromRun = a.mechanism !== undefined ? { model: f.model, task: f.task } : { ...f };
+    if (a.kind !== 'attribute') {
+      tokenRun = rc;
+      fromRun = { ...settingOfRun(rc) };
+    } else {
+      const f = attackFieldsOfRun(rc);
+      fromRun = a.mechanism !== undefined ? { model: f.model, task: f.task } : { ...f };
+    }
   }
   const model = a.model ?? fromRun.model;
   const task = a.task ?? fromRun.task;
@@ -81,6 +93,13 @@ export function attackConfigFromArgs(a: Record<string, string | boolean | undefi
     const x = Number(v);
     if (typeof v !== 'string' || v.trim() === '' || Number.isNaN(x)) throw new UsageError(`--${flag} must be a number, got ${JSON.stringify(v)}`);
     c[field] = x;
+  }
+  if (tokenRun) {
+    const conflicts = settingConflicts(c, tokenRun);
+    if (conflicts.length)
+      throw new UsageError(
+        `${conflicts.map((f) => `--${FLAG_OF[f.field] ?? f.field} ${settingValue(f.attack)} conflicts with the run's ${f.field} ${settingValue(f.run)} (${join(a.run as string, RUN_RESULT_FILE)})`).join('; ')}: with --run, ${TOKEN_ATTACKS_ON_RUN}; drop the flag, or drop --run to attack another setting`
+      );
   }
   try {
     return completeAttackConfig(c as Partial<AttackConfig>);

@@ -3,12 +3,12 @@
 // chosen attack kind, each checked by completeAttackConfig, so the page and `rapt attack` reject a
 // bad value with the same words), and the form's URL query (defaults omitted) so a shared link
 // reproduces the setup. The target is the frozen built-in model or a saved Train run
-// (attack-target.ts); a run fixes model, task, mechanism and budget, as `rapt attack --run` does
-// (rapt/saved-run.ts). Pure: no DOM, no GPU.
+// (attack-target.ts); a run fixes model, task, mechanism, budget and text length, as `rapt attack
+// --run` does for a token attack (rapt/saved-run.ts). Pure: no DOM, no GPU.
 
 import { completeAttackConfig, type AttackConfig } from '../attacks/config';
 import type { TuneConfig } from '../rapt/config';
-import { attackFieldsOfRun } from '../rapt/saved-run';
+import { settingOfRun } from '../rapt/saved-run';
 import { configRunOf, URL_RUN_PREFIX } from './attack-target';
 import { ATTACK_KINDS, type AttackKind } from '../attacks/threat-model';
 import { BUDGET_OF, isMechanismName } from '../boundary/spec';
@@ -88,9 +88,9 @@ function number(name: string, text: string): number {
 /**
  * One complete config per chosen attack kind, in ATTACK_KINDS order. `randomSeed` supplies the
  * seed when the form's is empty. With a run target, `run` is that saved run (its id and checked
- * TuneConfig): model, task, mechanism and budget are the run's, the form's are not used, and a
- * token attack is refused with the CLI's reason. Throws AttackFormError (or completeAttackConfig's
- * AttackConfigError) naming the field.
+ * TuneConfig): model, task, mechanism, budget and tokens per text are the run's (its setting: the
+ * privatized text the token attacks attack), the form's are not used. Throws AttackFormError (or
+ * completeAttackConfig's AttackConfigError) naming the field.
  */
 export function configsFromForm(form: AttackForm, randomSeed: () => number = () => 1, run?: { id: string; config: TuneConfig }): AttackConfig[] {
   const kinds = ATTACK_KINDS.filter((k) => form.kinds.includes(k));
@@ -98,8 +98,8 @@ export function configsFromForm(form: AttackForm, randomSeed: () => number = () 
   let base: Partial<AttackConfig>;
   if (form.target !== '') {
     if (!run || run.id !== form.target) throw new AttackFormError(`the saved Train run ${form.target} is not loaded: pick a target again`);
-    // the run's model, task, mechanism and budget
-    base = { ...attackFieldsOfRun(run.config), run: configRunOf(run.id) };
+    // the run's model, task, mechanism, budget and text length
+    base = { ...settingOfRun(run.config), run: configRunOf(run.id) };
   } else {
     if (!form.task) throw new AttackFormError('choose a task');
     base = { model: 'builtin', task: form.task };
@@ -109,7 +109,7 @@ export function configsFromForm(form: AttackForm, randomSeed: () => number = () 
     } else base.mechanism = 'none';
   }
   base.seed = form.seed.trim() === '' ? randomSeed() : number('seed', form.seed);
-  for (const k of SIZE_FIELDS) base[k] = number(k, form[k]);
+  for (const k of SIZE_FIELDS) if (!(k === 'maxLength' && form.target !== '')) base[k] = number(k, form[k]);
   return kinds.map((attack) =>
     completeAttackConfig({ ...base, attack, ...(attack === 'attribute' && form.attribute ? { attribute: form.attribute } : {}) })
   );

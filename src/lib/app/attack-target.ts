@@ -1,11 +1,12 @@
 // What the Attack page attacks: the frozen built-in model (the default), or a run the Train page
 // saved in this browser (runs-db.ts) whose trained tensors were kept. A run target fixes the
-// model, task, mechanism and budget (the run's, as `rapt attack --run DIR` does: rapt/saved-run.ts)
-// and allows only the attribute attack (the token attacks read the privatized ids, which tuning
-// does not change: the CLI's reason, attacks/config.ts). In the URL a run target is
-// `target=run:<id>`; in an attack's config it is `run: "browser:<id>"`. Pure: no DOM, no IndexedDB.
+// model, task, mechanism, budget and text length (the run's, as `rapt attack --run DIR` does:
+// rapt/saved-run.ts), and all four attacks run on it: the attribute attack reads the run's hidden
+// states, the token attacks attack the run's privatized text, not its tensors (attacks/config.ts).
+// In the URL a run target is `target=run:<id>`; in an attack's config it is `run: "browser:<id>"`.
+// Pure: no DOM, no IndexedDB.
 
-import { TOKEN_ATTACKS_IGNORE_RUN } from '../attacks/config';
+import { TOKEN_ATTACKS_ON_RUN } from '../attacks/config';
 import type { AttackKind } from '../attacks/threat-model';
 import type { SavedRun } from './runs-db';
 import { budgetLabel } from './attack-runs';
@@ -15,8 +16,13 @@ export const URL_RUN_PREFIX = 'run:';
 /** The prefix of a browser run in AttackConfig.run (a CLI run is a folder). */
 export const CONFIG_RUN_PREFIX = 'browser:';
 
-/** Why a token attack is off for a run target (the CLI's words). */
-export const TOKEN_ATTACK_RUN_REASON = `Only for the frozen model: ${TOKEN_ATTACKS_IGNORE_RUN}.`;
+/** What each attack reads of a run target (the page says it under the attacks; the CLI's words). */
+export const TOKEN_ATTACK_RUN_NOTE = `On a run, the attribute attack reads its hidden states (its trained tensors); ${TOKEN_ATTACKS_ON_RUN}.`;
+
+/** What an attack on a run attacked, for its result card and row: the run's trained tensors (attribute) or its privatized text. */
+export function runPartAttacked(attack: AttackKind): string {
+  return attack === 'attribute' ? 'its hidden states' : 'its privatized text, not its tensors';
+}
 
 /** Why a saved run without kept tensors cannot be a target. */
 export const NO_STATE_REASON = 'saved without its trained tensors (before the Train page kept them), so it cannot be attacked: train it again';
@@ -64,11 +70,6 @@ export function resolveTarget(target: string, runs: readonly SavedRun[]): { run:
   if (!run) return { error: `The saved Train run ${target} is not in this browser (deleted, or saved in another browser or profile): attacking the frozen built-in model instead.` };
   if (!run.trained) return { error: `The saved Train run ${target} was ${NO_STATE_REASON}. Attacking the frozen built-in model instead.` };
   return { run };
-}
-
-/** The chosen kinds for a target: as they are for the frozen model; a run allows the attribute attack alone, so that is chosen. */
-export function kindsForTarget(kinds: readonly AttackKind[], isRun: boolean): AttackKind[] {
-  return isRun ? ['attribute'] : [...kinds];
 }
 
 /** AttackConfig.run for a saved browser run. */

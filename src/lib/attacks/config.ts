@@ -45,9 +45,11 @@ export interface AttackConfig {
   /** mask attack: most masked positions evaluated (0 = all positions of the `limit` examples) */
   positions: number;
   /**
-   * attribute attack: a tuned run — its folder (`rapt tune --save DIR`), or `browser:<id>` for a
-   * Train-page run saved in the browser (the Attack page) — whose hidden states (its soft prompt,
-   * prefixes or LoRA updates in place) the attacker reads instead of the frozen model's
+   * a tuned run — its folder (`rapt tune --save DIR`), or `browser:<id>` for a Train-page run saved
+   * in the browser (the Attack page). The attribute attack reads its hidden states (its soft prompt,
+   * prefixes or LoRA updates in place) instead of the frozen model's; a token attack attacks its
+   * setting — the privatized text it was trained on (its model, task, mechanism, budget and text
+   * length), not its tensors (TOKEN_ATTACKS_ON_RUN)
    */
   run?: string;
 }
@@ -85,8 +87,9 @@ export interface AttackResult {
   seeded_not_private: boolean;
 }
 
-/** Why only the attribute attack takes a tuned run (`rapt attack --run` refuses the others with it; the Attack page shows it). */
-export const TOKEN_ATTACKS_IGNORE_RUN = 'the token attacks read the privatized ids, which tuning does not change';
+/** What a token attack on a tuned run attacks (`rapt attack --run`, the Attack page and the result's details say it). */
+export const TOKEN_ATTACKS_ON_RUN =
+  "the token attacks act on the run's privatized text (its model, task, mechanism, budget and text length: what the service trained on), not on its trained tensors";
 
 export class AttackConfigError extends Error {
   override name = 'AttackConfigError';
@@ -132,7 +135,6 @@ export function completeAttackConfig(partial: Partial<AttackConfig>): AttackConf
   if (typeof c.lr !== 'number' || !Number.isFinite(c.lr) || c.lr <= 0) throw new AttackConfigError(`lr must be a finite number > 0, got ${JSON.stringify(c.lr)}`);
   if (c.run !== undefined) {
     if (typeof c.run !== 'string' || !c.run) throw new AttackConfigError(`run must be a tuned run's folder, got ${JSON.stringify(c.run)}`);
-    if (c.attack !== 'attribute') throw new AttackConfigError(`run (a tuned run's states) is for the attribute attack, not ${c.attack}: ${TOKEN_ATTACKS_IGNORE_RUN}`);
   }
   if (c.attribute !== undefined) {
     if (typeof c.attribute !== 'string' || !c.attribute) throw new AttackConfigError(`attribute must be a column name, got ${JSON.stringify(c.attribute)}`);

@@ -9,6 +9,9 @@
 //             seed ·65537 + 5; Monte Carlo draws: ·65537 + 7)
 //
 // Scored positions are those whose original token the mechanism privatizes (real vocabulary).
+// On a tuned run (`config.run`, `inputs.tuned`) the attribute attack reads the run's hidden states;
+// a token attack attacks the run's setting — the privatized text it was trained on, so its model,
+// task, mechanism, budget and text length must be the run's — and never uses its tensors.
 // The result is one JSON object (AttackResult, config.ts). Browser-safe.
 
 import type { GpuContext } from '../gpu/context';
@@ -25,7 +28,8 @@ import type { TuneConfig } from '../rapt/config';
 import { peftOptionsFor } from '../rapt/peft-options';
 import { createPeft, type PeftMethod } from '../peft/method';
 import { loadPeftState } from '../peft/state';
-import { completeAttackConfig, type AttackConfig, type AttackResult } from './config';
+import { completeAttackConfig, TOKEN_ATTACKS_ON_RUN, type AttackConfig, type AttackResult } from './config';
+import { settingConflicts, settingValue } from '../rapt/saved-run';
 import { coverage, encodeExamples, privatizeMany, smoothedPrior, subset, tokenCounts, topIds } from './data';
 import { bayesGuess, distanceProfile, estimateTransitions, identityGuess, meanKeepRate, SHRINKAGE_GRID, TransitionLikelihood } from './inversion-nn';
 import { LearnedInverter } from './inversion-learned';
@@ -41,8 +45,11 @@ export interface AttackInputs {
   /** corpus frequencies per id (SanText+ only) */
   frequencies?: Float64Array;
   adapter: string;
-  /** the tuned run of `config.run`: its config and its PEFT state (peft/state.ts bytes); `source` names the file */
-  tuned?: { config: TuneConfig; state: Uint8Array; source: string };
+  /**
+   * the tuned run of `config.run`: its config and its PEFT state (peft/state.ts bytes; the
+   * attribute attack needs it, a token attack does not read it); `source` names the state's file
+   */
+  tuned?: { config: TuneConfig; state?: Uint8Array; source: string };
 }
 
 export interface AttackHooks {
@@ -68,6 +75,14 @@ export async function runAttackCore(partial: Partial<AttackConfig>, inputs: Atta
     throw new Error(config.run !== undefined ? `run ${config.run}: the tuned run's state was not loaded` : 'a tuned state was given without config.run');
   if (inputs.tuned && inputs.tuned.config.model !== config.model)
     throw new Error(`run ${config.run} tuned model ${inputs.tuned.config.model}, not ${config.model}`);
+  if (inputs.tuned && config.attack !== 'attribute') {
+    const conflicts = settingConflicts(config, inputs.tuned.config);
+    if (conflicts.length)
+      throw new Error(
+        `run ${config.run}: ${conflicts.map((c) => `the attack's ${c.field} ${settingValue(c.attack)} is not the run's ${settingValue(c.run)}`).join('; ')} (${TOKEN_ATTACKS_ON_RUN})`
+      );
+  }
+  if (inputs.tuned && config.attack === 'attribute' && !inputs.tuned.state) throw new Error(`run ${config.run}: the attribute attack needs its trained tensors (${inputs.tuned.source})`);
 
   // attribute: resolve the column before any work
   let attribute: string | null = null;
@@ -115,7 +130,21 @@ export async function runAttackCore(partial: Partial<AttackConfig>, inputs: Atta
       `user: ${test.ids.length} test texts${config.mechanism === 'none' ? ' (no privatization)' : ` privatized with ${config.mechanism} (${((100 * replaced) / Math.max(1, scored)).toFixed(1)}% of ${scored} tokens replaced)`} in ${((performance.now() - t0) / 1000).toFixed(1)} s`
     );
     const identity = tokenRecovery(test.ids, testPriv.map(identityGuess), privatized, stop);
-    const common = { test_texts: test.ids.length, aux_texts: aux.ids.length, replaced_fraction: round(scored ? replaced / scored : 0) };
+    const tc = inputs.tuned?.config;
+    const common = {
+      test_texts: test.ids.length,
+      aux_texts: aux.ids.length,
+      replaced_fraction: round(scored ? replaced / scored : 0),
+      // a token attack on a run: what it attacked, and the run (as the attribute attack records it)
+      ...(tc && config.attack !== 'attribute'
+        ? {
+            target: `the privatized text of the tuned run ${config.run} (its model, task, mechanism, budget and text length), not its trained tensors`,
+            run_method: tc.method,
+            run_mechanism: tc.mechanism,
+            run_budget: tc.eta ?? tc.epsilon ?? null
+          }
+        : {})
+    };
 
     let success: number;
     let baseline: { name: string; value: number };
@@ -273,7 +302,7 @@ export async function runAttackCore(partial: Partial<AttackConfig>, inputs: Atta
         model = new BertModel(gpu, checkpoint.weights);
         if (inputs.tuned) {
           tunedMethod = createPeft(gpu, model, peftOptionsFor(inputs.tuned.config));
-          loadPeftState(tunedMethod, inputs.tuned.state, inputs.tuned.source);
+          loadPeftState(tunedMethod, inputs.tuned.state!, inputs.tuned.source);
           log(`attribute: reading the states of the tuned run ${config.run} (${inputs.tuned.config.method}, ${tunedMethod.parameterCount} trained parameters)`);
         }
         const tuned = tunedMethod ?? undefined;

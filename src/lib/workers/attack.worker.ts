@@ -5,9 +5,10 @@
 // test texts with the chosen mechanism and budget, and the attacker, who sees only the privatized
 // ids and trains on the public train split (src/lib/attacks/run.ts, runAttackCore). The noise is
 // seeded from config.seed, so a run is a reproducible simulation, not a private one.
-// A saved Train run can be the target of the attribute attack (config.run = "browser:<id>"): the
-// page hands its TuneResult and trained tensors over, and runAttackCore reads that run's hidden
-// states, as `rapt attack --run DIR` does (the run's config checked by rapt/saved-run.ts).
+// A saved Train run can be the target (config.run = "browser:<id>"): the page hands its TuneResult
+// and trained tensors over; the attribute attack reads that run's hidden states, a token attack
+// attacks the run's privatized text (its setting, checked against the config) and not its tensors,
+// as `rapt attack --run DIR` does (the run's config checked by rapt/saved-run.ts).
 // One run at a time; the page stops a run by terminating this worker and starting a fresh one.
 
 import * as Comlink from 'comlink';
