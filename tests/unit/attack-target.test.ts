@@ -127,7 +127,10 @@ describe('attack form with a run target', () => {
       expect(a).toBe(dir);
       expect(b).toBe('browser:run-2');
       // the page's other sizes are its demo defaults: compare the fields a run fixes, and those set alike
-      expect({ ...restPage, maxLength: 0, candidates: 0, samples: 0, positions: 0 }).toEqual({ ...restCli, maxLength: 0, candidates: 0, samples: 0, positions: 0 });
+      expect({ ...restPage, candidates: 0, samples: 0, positions: 0 }).toEqual({ ...restCli, candidates: 0, samples: 0, positions: 0 });
+      // the text length is the run's in both (an explicit --max-length still overrides it in the CLI)
+      expect(cli.maxLength).toBe(run.result.config.maxLength);
+      expect(attackConfigFromArgs({ kind: 'attribute', run: dir, 'max-length': '48' }).maxLength).toBe(48);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

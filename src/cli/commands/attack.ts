@@ -2,8 +2,8 @@
 // split privatized with a mechanism and budget; prints one JSON object (AttackResult,
 // src/lib/attacks/config.ts) and logs progress to stderr. The output is always JSON (--json is
 // accepted for symmetry with other commands). With --run DIR (a `rapt tune --save DIR` folder) the
-// attribute attack reads the run's hidden states (model and task from run.json, mechanism and
-// budget too unless --mechanism is given); a token attack attacks the run's setting — its model,
+// attribute attack reads the run's hidden states (model, task and text length from run.json,
+// mechanism and budget too unless --mechanism is given); a token attack attacks the run's setting — its model,
 // task, mechanism, budget and text length from run.json, the privatized text the run trained on —
 // and an explicit flag that differs from the run's is refused, naming both values.
 
@@ -77,7 +77,8 @@ export function attackConfigFromArgs(a: Record<string, string | boolean | undefi
       fromRun = { ...settingOfRun(rc) };
     } else {
       const f = attackFieldsOfRun(rc);
-      fromRun = a.mechanism !== undefined ? { model: f.model, task: f.task } : { ...f };
+      // the text length defaults to the run's too (--max-length overrides), as on the Attack page
+      fromRun = a.mechanism !== undefined ? { model: f.model, task: f.task, maxLength: rc.maxLength } : { ...f, maxLength: rc.maxLength };
     }
   }
   const model = a.model ?? fromRun.model;
