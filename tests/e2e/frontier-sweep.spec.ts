@@ -1,8 +1,10 @@
 // The Frontier page's in-browser sweep on the built site in Debian's Chromium (SwiftShader): a
-// 2-point sweep (2 budgets, prompt tuning only, 1 seed, tiny sizes) set up from the keyboard on the
+// 2-point sweep (2 budgets, soft prompt without RAPT, 1 seed, tiny sizes) set up from the keyboard on the
 // built-in model runs to the end — tuning across the client/service boundary, then the
 // inversion-nn attack per budget — is kept as an imported sweep and selected, draws the frontier
-// chart with 2 points and the attack on x, and exports a CSV of 2 rows. Screenshot in
+// chart with 2 points and the attack on x, and exports a CSV of 2 rows. On the way, the PEFT method
+// checkboxes (soft prompt, prefix tuning, LoRA, full fine-tuning) are labelled, tabbed through and
+// toggled with Space, and the plan text follows them (not run). Screenshot in
 // test-results/screenshots/frontier-sweep.png; the sweep's wall time is printed (not asserted).
 
 import { expect, test, type Page } from '@playwright/test';
@@ -31,10 +33,38 @@ test('a 2-point sweep on the built-in model that draws the frontier chart and ex
   await expect(panel.getByLabel('Budgets: d_χ η values')).toHaveValue('60, 200');
   await typeInto(page, 'sweep-budgets', '60, 200');
   await typeInto(page, 'sweep-seeds', '1');
-  await page.getByLabel('prompt tuning + RAPT').focus();
+  await page.getByRole('checkbox', { name: 'with RAPT', exact: true }).focus();
   await page.keyboard.press('Space');
   await expect(page.getByTestId('sweep-rapt')).not.toBeChecked();
-  await expect(page.getByTestId('sweep-prompt')).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'without RAPT', exact: true })).toBeChecked();
+  // the PEFT methods: labelled checkboxes in a described group, operable from the keyboard
+  const methods = panel.getByRole('group', { name: 'PEFT methods' });
+  await expect(methods).toHaveAccessibleDescription(/rapt tune's defaults .*full fine-tuning trains all/);
+  const boxes = methods.getByRole('checkbox');
+  await expect(boxes).toHaveCount(4);
+  const names = ['soft prompt', 'prefix tuning', 'LoRA', 'full fine-tuning'];
+  for (let i = 0; i < names.length; i++) await expect(boxes.nth(i)).toHaveAccessibleName(names[i]);
+  await expect(methods.getByRole('checkbox', { name: 'soft prompt', exact: true })).toBeChecked();
+  for (const n of names.slice(1)) await expect(methods.getByRole('checkbox', { name: n, exact: true })).not.toBeChecked();
+  await methods.getByRole('checkbox', { name: 'soft prompt', exact: true }).focus();
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('sweep-method-prefix')).toBeFocused();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await expect(page.getByTestId('sweep-method-lora')).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('sweep-plan')).toHaveText('6 tuning runs (2 budgets × 3 methods without RAPT × 1 seed) and 2 inversion-nn attacks');
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('sweep-method-prefix')).not.toBeChecked();
+  await expect(page.getByTestId('sweep-method-lora')).not.toBeChecked();
+  await page.keyboard.press('Shift+Tab');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('sweep-method-prompt')).not.toBeChecked();
+  await expect(page.getByTestId('sweep-form-error')).toHaveText('choose at least one method: soft prompt, prefix tuning, LoRA or full fine-tuning');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('sweep-method-prompt')).toBeChecked();
   await expect(page.getByTestId('sweep-attack')).toHaveValue('inversion-nn');
   // the clean test split (unprivatized ids to the service) is opt-in
   await expect(page.getByLabel('also score clean test inputs')).not.toBeChecked();
@@ -46,7 +76,7 @@ test('a 2-point sweep on the built-in model that draws the frontier chart and ex
   await expect(page.getByTestId('sweep-form-error')).toContainText('refused by the browser service');
   await expect(page.getByTestId('sweep-run')).toBeDisabled();
   await typeInto(page, 'sweep-budgets', '60, 200');
-  await expect(page.getByTestId('sweep-plan')).toHaveText('2 tuning runs (2 budgets × 1 method × 1 seed) and 2 inversion-nn attacks');
+  await expect(page.getByTestId('sweep-plan')).toHaveText('2 tuning runs (2 budgets × 1 method without RAPT × 1 seed) and 2 inversion-nn attacks');
 
   const run = page.getByRole('button', { name: 'Run the sweep' });
   await expect(run).toBeEnabled();

@@ -1,7 +1,8 @@
 // A sweep run in the browser (the Frontier page's "Run a sweep in this browser" panel), minus the
 // workers: the panel's form as typed (strings, so a bad value can be named back), its small
 // defaults, the run lists a form asks for (tuning configs over budgets × method variants × seeds,
-// then one token attack per distinct budget and seed, as `rapt sweep` expands them), an estimate
+// a variant being a PEFT method with or without RAPT, then one token attack per distinct budget and
+// seed, as `rapt sweep` expands them), an estimate
 // of the time left, and the runs.jsonl text of the finished runs (the rows `rapt sweep` writes,
 // which parseSweepFile reads). Only privatized budgets: the browser service refuses clean
 // (mechanism "none") training sets by design. Pure: no DOM, no GPU.
@@ -9,9 +10,24 @@
 import { AttackConfigError, type AttackConfig, type AttackResult } from '../attacks/config';
 import type { AttackKind } from '../attacks/threat-model';
 import { completeTuneConfig, TuneConfigError } from '../rapt/check-config';
-import type { TuneConfig, TuneResult } from '../rapt/config';
+import type { PeftMethodName, TuneConfig, TuneResult } from '../rapt/config';
 import { runKey } from './run-key';
 import { expandAttacks, SweepAttackError } from './sweep-attacks';
+
+/**
+ * The PEFT methods the panel offers, in the order the plan runs them. Full fine-tuning is among
+ * them because the built-in model is small (1.5 M parameters): with `rapt tune` on SwiftShader at
+ * the panel's default sizes, 10 steps took 16 s (prompt 18 s, prefix 14 s, LoRA 13 s, all
+ * including the privatization) and 40 steps 63 s against a soft prompt's 36 s.
+ */
+export const BROWSER_SWEEP_METHODS = ['prompt', 'prefix', 'lora', 'full'] as const satisfies readonly PeftMethodName[];
+export type BrowserSweepMethod = (typeof BROWSER_SWEEP_METHODS)[number];
+export const SWEEP_METHOD_LABELS: Record<BrowserSweepMethod, string> = {
+  prompt: 'soft prompt',
+  prefix: 'prefix tuning',
+  lora: 'LoRA',
+  full: 'full fine-tuning'
+};
 
 /** The attacks on tokens the x axis can show (the attribute attack reads states, not tokens). */
 export const TOKEN_ATTACKS: readonly AttackKind[] = ['inversion-nn', 'inversion-learned', 'mask'];
@@ -21,8 +37,10 @@ export interface BrowserSweepForm {
   task: string;
   /** d_χ η values, comma or space separated */
   budgets: string;
-  /** variants: plain prompt tuning, and prompt tuning with RAPT (m plain tokens, weight λ) */
-  prompt: boolean;
+  /** the PEFT methods to tune (each with its `rapt tune` defaults: prompt/prefix length, LoRA rank and α, lr) */
+  methods: Record<BrowserSweepMethod, boolean>;
+  /** each method without RAPT, and with RAPT (m plain tokens, weight λ): variants = methods × these */
+  plain: boolean;
   rapt: boolean;
   plainTokens: string;
   lambda: string;
@@ -49,7 +67,8 @@ export interface BrowserSweepForm {
 export const BROWSER_SWEEP_DEFAULTS: BrowserSweepForm = {
   task: 'spam',
   budgets: '60, 200',
-  prompt: true,
+  methods: { prompt: true, prefix: false, lora: false, full: false },
+  plain: true,
   rapt: true,
   plainTokens: '8',
   lambda: '1',
@@ -90,7 +109,7 @@ export class BrowserSweepError extends Error {
 }
 
 export interface BrowserSweepPlan {
-  /** tuning runs, budgets slowest, then variants, then seeds */
+  /** tuning runs, budgets slowest, then methods, then without / with RAPT, then seeds */
   tunes: TuneConfig[];
   /** one attack per distinct (budget, seed), in the tuning order */
   attacks: AttackConfig[];
@@ -136,10 +155,14 @@ export function planBrowserSweep(form: BrowserSweepForm): BrowserSweepPlan {
     n > 0 ? null : 'is not a budget: η must be > 0 (clean, unprivatized training is refused by the browser service; run it with rapt sweep)'
   );
   const seeds = parseNumberList('seeds', form.seeds, (n) => (Number.isSafeInteger(n) && n >= 0 ? null : 'is not a whole number ≥ 0'));
-  const variants: boolean[] = [];
-  if (form.prompt) variants.push(false);
-  if (form.rapt) variants.push(true);
-  if (variants.length === 0) throw new BrowserSweepError('choose at least one method: prompt tuning, or prompt tuning with RAPT');
+  const methods = BROWSER_SWEEP_METHODS.filter((m) => form.methods[m] === true);
+  if (methods.length === 0)
+    throw new BrowserSweepError(`choose at least one method: ${BROWSER_SWEEP_METHODS.map((m) => SWEEP_METHOD_LABELS[m]).join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
+  const raptSettings: boolean[] = [];
+  if (form.plain) raptSettings.push(false);
+  if (form.rapt) raptSettings.push(true);
+  if (raptSettings.length === 0) throw new BrowserSweepError('choose without RAPT, with RAPT, or both');
+  const variants = methods.flatMap((method) => raptSettings.map((rapt) => ({ method, rapt })));
   const size = (k: SweepSizeField) => number(SWEEP_SIZE_HELP[k].label.toLowerCase(), form[k]);
   // the RAPT settings go into every config (rapt: false ignores them), so the curves differ only in `rapt`
   const plainTokens = form.rapt ? number('plain tokens m', form.plainTokens) : 40;
@@ -147,7 +170,6 @@ export function planBrowserSweep(form: BrowserSweepForm): BrowserSweepPlan {
   const base: Partial<TuneConfig> = {
     model: BROWSER_SWEEP_MODEL,
     task: form.task,
-    method: 'prompt',
     head: 'mean',
     mechanism: 'dchi',
     plainTokens,
@@ -160,12 +182,12 @@ export function planBrowserSweep(form: BrowserSweepForm): BrowserSweepPlan {
   };
   const tunes: TuneConfig[] = [];
   for (const eta of budgets)
-    for (const rapt of variants)
+    for (const { method, rapt } of variants)
       for (const seed of seeds) {
         try {
-          tunes.push(completeTuneConfig({ ...base, eta, rapt, seed }));
+          tunes.push(completeTuneConfig({ ...base, method, eta, rapt, seed }));
         } catch (e) {
-          if (e instanceof TuneConfigError) throw new BrowserSweepError(`${rapt ? 'prompt + RAPT' : 'prompt'} at η=${eta}, seed ${seed}: ${e.message}`);
+          if (e instanceof TuneConfigError) throw new BrowserSweepError(`${method}${rapt ? ' + RAPT' : ''} at η=${eta}, seed ${seed}: ${e.message}`);
           throw e;
         }
       }
@@ -184,14 +206,19 @@ export function planBrowserSweep(form: BrowserSweepForm): BrowserSweepPlan {
   return { tunes, attacks, includeCleanTest: form.cleanTest === true };
 }
 
-/** The plan in words: "4 tuning runs (2 budgets × 2 methods × 1 seed) and 2 inversion-nn attacks". */
+/**
+ * The plan in words: "12 tuning runs (2 budgets × 3 methods × 2 RAPT settings × 1 seed) and 2
+ * inversion-nn attacks"; one RAPT setting is named ("1 method without RAPT", "3 methods with RAPT").
+ */
 export function describePlan(plan: BrowserSweepPlan): string {
   const n = (k: number, one: string, many = `${one}s`) => `${k} ${k === 1 ? one : many}`;
   const etas = new Set(plan.tunes.map((t) => t.eta)).size;
-  const variants = new Set(plan.tunes.map((t) => t.rapt)).size;
+  const methods = new Set(plan.tunes.map((t) => t.method)).size;
+  const rapt = [...new Set(plan.tunes.map((t) => t.rapt))];
   const seeds = new Set(plan.tunes.map((t) => t.seed)).size;
   const attack = plan.attacks[0]?.attack ?? 'attack';
-  return `${n(plan.tunes.length, 'tuning run')} (${n(etas, 'budget')} × ${n(variants, 'method')} × ${n(seeds, 'seed')}) and ${n(plan.attacks.length, `${attack} attack`)}`;
+  const variants = rapt.length === 1 ? `${n(methods, 'method')} ${rapt[0] ? 'with' : 'without'} RAPT` : `${n(methods, 'method')} × ${n(rapt.length, 'RAPT setting')}`;
+  return `${n(plan.tunes.length, 'tuning run')} (${n(etas, 'budget')} × ${variants} × ${n(seeds, 'seed')}) and ${n(plan.attacks.length, `${attack} attack`)}`;
 }
 
 /** Seconds left: the runs still to do, each at the mean time of the finished runs of its kind (or of the other kind, before one has finished). */
