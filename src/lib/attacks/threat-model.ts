@@ -27,6 +27,6 @@ export const ATTACK_DESCRIPTIONS: Record<AttackKind, string> = {
     'Mask-token inference: the pretrained MLM predicts each original token with its position masked in the privatized context; knowing the mechanism, the attacker takes the ' +
     'most likely original given both, MLM probability × P̂(observed token | original) (Monte Carlo, as inversion-nn); the MLM alone is reported too.',
   attribute:
-    'Attribute inference: an MLP trained on the representations the service holds (mean-pooled hidden states of the frozen model, or of a tuned run's model, on privatized inputs) ' +
+    'Attribute inference: an MLP trained on the representations the service holds (mean-pooled hidden states of the frozen model, or of a tuned run’s model, on privatized inputs) ' +
     'predicts a sensitive attribute of the text.'
 };
